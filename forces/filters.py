@@ -1,0 +1,27 @@
+import django_filters
+from django import forms
+
+from .models import Force, Region
+
+
+class ForceFilter(django_filters.FilterSet):
+    """Narrow a list of forces by name and region; used wherever the public lists forces."""
+
+    q = django_filters.CharFilter(
+        label="Force name",
+        method="search",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        empty_label="All regions",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    class Meta:
+        model = Force
+        fields = ["q", "region"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)

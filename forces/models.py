@@ -1,0 +1,171 @@
+from django.db import models
+from django.urls import reverse
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_forces(self):
+        return self.prefetch_related("forces")
+
+
+class Region(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Country(models.TextChoices):
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+
+
+class ForceQuerySet(models.QuerySet):
+    def in_region(self, region):
+        return self.filter(region=region)
+
+    def search(self, text):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(models.Q(name__icontains=text) | models.Q(short_name__icontains=text))
+
+
+class Force(models.Model):
+    name = models.CharField(max_length=120, unique=True, help_text="Full name, as in “Kent Police”.")
+    short_name = models.CharField(
+        max_length=80, help_text="The place name used in page titles and tables, as in “Kent”."
+    )
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the force’s web address.")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="forces")
+    country = models.CharField(max_length=10, choices=Country, default=Country.ENGLAND)
+
+    objects = ForceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("forces:force-detail", kwargs={"force": self.slug})
+
+
+class KeyFactQuerySet(models.QuerySet):
+    def latest_for(self, force):
+        """The force's most recent period of key facts, in the order they are shown."""
+        latest = self.filter(force=force).order_by("-period").values("period")[:1]
+        return self.filter(force=force, period=models.Subquery(latest))
+
+
+class KeyFact(models.Model):
+    """One published figure about a force for a period, with the figure for England and Wales beside it."""
+
+    class Measure(models.TextChoices):
+        AREA = "area", "Force area"
+        POPULATION = "population", "Population"
+        POPULATION_CHANGE = "population-change", "Population change over 10 years"
+        FRONTLINE_SHARE = "frontline-share", "Frontline police officers"
+        OFFICERS_PER_1000 = "officers-per-1000", "Police officers per 1,000 people"
+        WORKFORCE_CHANGE = "workforce-change", "Change in workforce over 10 years"
+        VICTIM_CRIME = "victim-crime", "Victim-based crimes per person"
+        VICTIM_CRIME_TREND = "victim-crime-trend", "Change in victim-based crime over 5 years"
+        COST_PER_DAY = "cost-per-day", "Cost of policing per person per day"
+
+    # How each measure's figure reads; the order here is the order on the page.
+    UNITS = {
+        Measure.AREA: "{:,.0f} square miles",
+        Measure.POPULATION: "{:,.0f} people",
+        Measure.POPULATION_CHANGE: "{:+.0f}%",
+        Measure.FRONTLINE_SHARE: "{:.0f}%",
+        Measure.OFFICERS_PER_1000: "{:.2f}",
+        Measure.WORKFORCE_CHANGE: "{:+.0f}%",
+        Measure.VICTIM_CRIME: "{:.2f}",
+        Measure.VICTIM_CRIME_TREND: "{:+.0f}%",
+        Measure.COST_PER_DAY: "{:.0f}p",
+    }
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="key_facts")
+    period = models.CharField(max_length=20, help_text="The period the figures describe, as in “2019/20”.")
+    measure = models.CharField(max_length=30, choices=Measure)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    national_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The figure for England and Wales, where one is published.",
+    )
+    source_url = models.URLField(blank=True)
+
+    objects = KeyFactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["force", "-period", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "period", "measure"], name="one_key_fact_per_measure"),
+        ]
+
+    def __str__(self):
+        return f"{self.force.short_name} {self.period}: {self.get_measure_display()}"
+
+    @property
+    def position(self):
+        return list(self.UNITS).index(self.measure)
+
+    def _format(self, value):
+        return None if value is None else self.UNITS[self.measure].format(value)
+
+    @property
+    def display_value(self):
+        return self._format(self.value)
+
+    @property
+    def display_national_value(self):
+        return self._format(self.national_value)
+
+    @property
+    def bar_scale(self):
+        """The larger of the two figures, so a chart can draw both bars on one scale."""
+        return max(abs(self.value), abs(self.national_value or 0)) or 1
+
+
+class ContextPoint(models.Model):
+    """A point the force asked readers to bear in mind."""
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="context_points")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["force", "position", "id"]
+        verbose_name = "point of context provided by the force"
+        verbose_name_plural = "points of context provided by the force"
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class PlanPriority(models.Model):
+    """A priority from the police and crime plan for the force's area."""
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="plan_priorities")
+    group = models.CharField(
+        max_length=200, blank=True, help_text="A heading the priority sits under, as in “Guiding principles”."
+    )
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["force", "position", "id"]
+        verbose_name = "police and crime plan priority"
+        verbose_name_plural = "police and crime plan priorities"
+
+    def __str__(self):
+        return self.text[:60]

@@ -1,0 +1,46 @@
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from inspections.history import grade_history
+from inspections.models import Assessment, InspectionYear, Report
+
+from .filters import ForceFilter
+from .models import Force, KeyFact
+
+HOME = ("Home", "/")
+
+
+def force_list(request):
+    forces = ForceFilter(
+        request.GET, queryset=Force.objects.select_related("region").order_by("region__name", "short_name")
+    )
+    latest = Assessment.objects.latest_per_force().with_grades().by_force()
+    rows = [(force, latest.get(force.pk)) for force in forces.qs]
+    context = {
+        "filter": forces,
+        "rows": rows,
+        "breadcrumbs": [HOME, ("Police forces", None)],
+        "nav_section": "forces",
+    }
+    return render(request, "forces/force_list.html", context)
+
+
+def force_detail(request, force):
+    force = get_object_or_404(
+        Force.objects.select_related("region").prefetch_related("context_points", "plan_priorities"), slug=force
+    )
+    years = list(InspectionYear.objects.published())
+    assessments = list(Assessment.objects.published().filter(force=force).with_grades())
+    latest = max(assessments, key=lambda a: a.year.first_year, default=None)
+    context = {
+        "force": force,
+        "latest": latest,
+        "assessments": sorted(assessments, key=lambda a: a.year.first_year),
+        "years": years,
+        "history": grade_history(years, assessments),
+        "key_facts": sorted(KeyFact.objects.latest_for(force), key=lambda f: f.position),
+        "reports": Report.objects.published().filter(force=force).select_related("year"),
+        "breadcrumbs": [HOME, ("Police forces", reverse("forces:force-list")), (force.short_name, None)],
+        "nav_section": "forces",
+    }
+    return render(request, "forces/force_detail.html", context)

@@ -1,0 +1,109 @@
+from django.contrib import admin
+
+from .models import (
+    Assessment,
+    InspectionYear,
+    Inspector,
+    Pillar,
+    PillarJudgment,
+    Question,
+    QuestionJudgment,
+    Report,
+)
+
+
+class PillarInline(admin.TabularInline):
+    model = Pillar
+    extra = 0
+    fields = ["position", "name", "slug", "kind", "headline_question", "graded"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_change_link = True
+
+
+@admin.register(InspectionYear)
+class InspectionYearAdmin(admin.ModelAdmin):
+    list_display = ["title", "label", "scale", "published_on", "status"]
+    list_filter = ["status", "scale"]
+    search_fields = ["title", "label", "slug"]
+    prepopulated_fields = {"slug": ["label"]}
+    inlines = [PillarInline]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["number", "text", "graded"]
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "kind", "graded", "position"]
+    list_filter = ["year", "kind", "graded"]
+    list_select_related = ["year"]
+    search_fields = ["name", "headline_question", "year__title"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["year"]
+    inlines = [QuestionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "text", "graded"]
+    list_filter = ["pillar__year", "graded"]
+    list_select_related = ["pillar__year"]
+    search_fields = ["text", "pillar__name"]
+    autocomplete_fields = ["pillar"]
+
+
+@admin.register(Inspector)
+class InspectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "title"]
+    search_fields = ["name"]
+
+
+class PillarJudgmentInline(admin.StackedInline):
+    model = PillarJudgment
+    extra = 0
+    fields = ["pillar", "grade", "not_graded", "status", "last_updated", "summary", "body", "source_url"]
+    autocomplete_fields = ["pillar"]
+    show_change_link = True
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "force", "year", "inspector", "status", "updated_at"]
+    list_filter = ["status", "year", "force__region"]
+    list_select_related = ["force", "year", "inspector"]
+    search_fields = ["force__name", "force__short_name", "year__title"]
+    autocomplete_fields = ["force", "year", "inspector"]
+    fieldsets = [
+        (None, {"fields": ["force", "year", "inspector", "status", "report_url"]}),
+        ("Narrative", {"fields": ["observations", "force_in_context", "working_arrangements", "looking_ahead"]}),
+    ]
+    inlines = [PillarJudgmentInline]
+
+
+class QuestionJudgmentInline(admin.TabularInline):
+    model = QuestionJudgment
+    extra = 0
+    fields = ["question", "grade", "summary", "source_url"]
+    autocomplete_fields = ["question"]
+
+
+@admin.register(PillarJudgment)
+class PillarJudgmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "grade", "not_graded", "status", "last_updated"]
+    list_filter = ["status", "grade", "assessment__year", "pillar__kind"]
+    list_select_related = ["assessment__force", "assessment__year", "pillar__year"]
+    search_fields = ["assessment__force__name", "pillar__name"]
+    autocomplete_fields = ["assessment", "pillar"]
+    inlines = [QuestionJudgmentInline]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "force", "year", "published_on", "status"]
+    list_filter = ["status", "kind", "year"]
+    list_select_related = ["force", "year"]
+    search_fields = ["title", "force__name"]
+    autocomplete_fields = ["force", "year"]

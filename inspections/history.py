@@ -1,0 +1,100 @@
+"""Grades set side by side across years, with how each compares with the year before.
+
+Nothing here queries the database: the views fetch the years and judgments, and these functions arrange
+them. "Better", "same" and "worse" are always worked out here and never stored.
+"""
+
+from dataclasses import dataclass, field
+
+from .models import Change, Grade
+
+
+@dataclass
+class Cell:
+    year: object
+    judgment: object = None
+    change: str | None = None
+
+    @property
+    def change_label(self):
+        return Change(self.change).label if self.change else ""
+
+
+@dataclass
+class Row:
+    name: str
+    slug: str
+    cells: list = field(default_factory=list)
+
+
+def change_between(judgment, previous, *, year, previous_year):
+    """How a judgment compares with the same pillar's judgment for the year before, or None."""
+    if judgment is None or previous is None:
+        return None
+    return Change.between(judgment.grade, previous.grade, comparable=year.is_comparable_with(previous_year))
+
+
+def grade_history(years, assessments):
+    """Rows of pillars (by slug), one cell per assessed year, from assessments carrying ``published_judgments``.
+
+    ``years`` is every published year in order: a grade is only ever compared with the year straight
+    before it, even when the force was not assessed that year (then there is nothing to compare with).
+    """
+    by_year = {a.year_id: {j.pillar.slug: j for j in a.published_judgments} for a in assessments}
+    rows = {}
+    for assessment in sorted(assessments, key=lambda a: a.year.first_year):
+        for judgment in assessment.published_judgments:
+            rows.setdefault(judgment.pillar.slug, Row(judgment.pillar.name, judgment.pillar.slug))
+    previous_year = None
+    for year in years:
+        judgments = by_year.get(year.pk, {})
+        earlier = by_year.get(previous_year.pk, {}) if previous_year else {}
+        if year.pk in by_year:
+            for slug, row in rows.items():
+                judgment = judgments.get(slug)
+                change = change_between(judgment, earlier.get(slug), year=year, previous_year=previous_year)
+                row.cells.append(Cell(year, judgment, change))
+        previous_year = year
+    return list(rows.values())
+
+
+def changes_for(judgments, previous_judgments, *, year, previous_year):
+    """Set ``change`` on each judgment, comparing it with the previous year's judgment for the same pillar."""
+    earlier = {j.pillar.slug: j for j in previous_judgments}
+    for judgment in judgments:
+        judgment.change = change_between(
+            judgment, earlier.get(judgment.pillar.slug), year=year, previous_year=previous_year
+        )
+        judgment.change_label = Change(judgment.change).label if judgment.change else ""
+    return judgments
+
+
+def grade_distribution(counts, grades):
+    """Per pillar, how many forces got each grade on the year's scale, from ``grade_counts()`` rows."""
+    pillars = {}
+    for row in counts:
+        pillar = pillars.setdefault(row["pillar_id"], {"name": row["pillar__name"], "counts": {}, "total": 0})
+        pillar["counts"][row["grade"]] = row["forces"]
+        pillar["total"] += row["forces"]
+    return [
+        {
+            "name": p["name"],
+            "total": p["total"],
+            "grades": [(grade, p["counts"].get(grade.value, 0)) for grade in grades],
+            "ungraded": p["counts"].get("", 0),
+        }
+        for p in pillars.values()
+    ]
+
+
+def sort_forces(rows, pillar_slug="", *, by_region=False):
+    """Rows of (force, judgments by pillar id) by name, or best grade first on one pillar; by region first
+    when the table is grouped by region."""
+
+    def key(row):
+        force, judgments = row
+        judgment = next((j for j in judgments.values() if j.pillar.slug == pillar_slug), None)
+        rank = Grade.rank(judgment.grade) if judgment and judgment.grade else len(Grade.values)
+        return (force.region.name if by_region else "", rank if pillar_slug else 0, force.short_name)
+
+    return sorted(rows, key=key)

@@ -1,0 +1,424 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from forces.models import Force
+from peel.publishing import Publishable, published_q
+
+
+class Grade(models.TextChoices):
+    """PEEL grades, best first. This order is the one used for every comparison."""
+
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    ADEQUATE = "adequate", "Adequate"
+    REQUIRES_IMPROVEMENT = "requires-improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+
+    @classmethod
+    def rank(cls, value):
+        """0 for outstanding, rising as the grade gets worse."""
+        return list(cls.values).index(value)
+
+
+class Change(models.TextChoices):
+    """How a grade compares with the same force's grade for the same pillar the year before."""
+
+    BETTER = "better", "Better"
+    SAME = "same", "Same"
+    WORSE = "worse", "Worse"
+    NOT_COMPARABLE = "not-comparable", "Not comparable"
+
+    @classmethod
+    def between(cls, grade, previous_grade, *, comparable=True):
+        if not grade or not previous_grade:
+            return None
+        if not comparable:
+            return cls.NOT_COMPARABLE
+        difference = Grade.rank(previous_grade) - Grade.rank(grade)
+        if difference > 0:
+            return cls.BETTER
+        if difference < 0:
+            return cls.WORSE
+        return cls.SAME
+
+
+class Scale(models.TextChoices):
+    FOUR_POINT = "four-point", "Four-point (outstanding, good, requires improvement, inadequate)"
+    FIVE_POINT = "five-point", "Five-point (adds adequate, from 2021/22)"
+
+    @property
+    def grades(self):
+        if self == Scale.FOUR_POINT:
+            return [g for g in Grade if g != Grade.ADEQUATE]
+        return list(Grade)
+
+
+NOT_COMPARABLE_WARNING = (
+    "From 2021/22 PEEL grades forces on five points, adding “adequate”, against a new framework of areas "
+    "of policing. These grades cannot be compared directly with grades from 2014 to 2018/19."
+)
+
+
+class InspectionYearQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+    def latest_published(self):
+        return self.published().order_by("-first_year").first()
+
+    def previous_to(self, year):
+        """The published year straight before ``year``, which grades are compared with."""
+        return self.published().filter(first_year__lt=year.first_year).order_by("-first_year").first()
+
+    def with_assessment_counts(self):
+        return self.annotate(
+            assessment_count=models.Count("assessments", filter=published_q("assessments__"), distinct=True),
+            pillar_count=models.Count("pillars", distinct=True),
+        )
+
+
+class InspectionYear(Publishable):
+    """One round of PEEL, such as PEEL 2016 or PEEL 2021/22."""
+
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+
+    slug = models.SlugField(max_length=20, unique=True, help_text="Used in web addresses, as in “2018-19”.")
+    title = models.CharField(max_length=60, unique=True, help_text="As in “PEEL 2018/19”.")
+    label = models.CharField(max_length=20, help_text="The short form used in tables, as in “2018/19”.")
+    first_year = models.PositiveSmallIntegerField(
+        unique=True, help_text="The calendar year the round began; years are listed in this order."
+    )
+    scale = models.CharField(max_length=12, choices=Scale, help_text="The grades this year’s judgments may use.")
+    published_on = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=5, choices=Precision, default=Precision.DAY, help_text="Whether the date is known to the day."
+    )
+    notes = models.TextField(blank=True, help_text="Shown on the year’s page. Markdown.")
+
+    objects = InspectionYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_year"]
+        verbose_name = "inspection year"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("inspections:year-detail", kwargs={"year": self.slug})
+
+    @property
+    def published_display(self):
+        """The publication date as precisely as it is known: "2 March 2017" or "February 2016"."""
+        if self.published_on is None:
+            return ""
+        if self.published_precision == self.Precision.MONTH:
+            return self.published_on.strftime("%B %Y")
+        return f"{self.published_on.day} {self.published_on.strftime('%B %Y')}"
+
+    @property
+    def allowed_grades(self):
+        return Scale(self.scale).grades
+
+    @property
+    def comparability_warning(self):
+        return NOT_COMPARABLE_WARNING if self.scale == Scale.FIVE_POINT else ""
+
+    def is_comparable_with(self, other):
+        return other is not None and other.scale == self.scale
+
+
+class Pillar(models.Model):
+    """A pillar (2014 to 2018/19) or an area of policing (2021/22 on) that a year's judgments are made on."""
+
+    class Kind(models.TextChoices):
+        EFFECTIVENESS = "effectiveness", "Effectiveness"
+        EFFICIENCY = "efficiency", "Efficiency"
+        LEGITIMACY = "legitimacy", "Legitimacy"
+        LEADERSHIP = "leadership", "Leadership"
+        AREA = "area", "Area of policing"
+
+    year = models.ForeignKey(InspectionYear, on_delete=models.CASCADE, related_name="pillars")
+    kind = models.CharField(max_length=15, choices=Kind)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=120, help_text="Used in web addresses. The same slug in two years marks the same pillar."
+    )
+    headline_question = models.CharField(max_length=300, blank=True)
+    graded = models.BooleanField(default=True, help_text="Untick for a pillar reported in words only.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "slug"], name="pillar_slug_unique_in_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year.label})"
+
+
+class Question(models.Model):
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    graded = models.BooleanField(default=True, help_text="Untick for a question reported in words only.")
+
+    class Meta:
+        ordering = ["pillar", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pillar", "number"], name="question_number_unique_in_pillar"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="question_number_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.pillar.name} question {self.number}"
+
+
+class Inspector(models.Model):
+    """An HM Inspector who signs assessments."""
+
+    name = models.CharField(max_length=120)
+    title = models.CharField(max_length=160, default="HM Inspector of Constabulary")
+    contact_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "HM Inspector"
+        verbose_name_plural = "HM Inspectors"
+
+    def __str__(self):
+        return self.name
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q(), published_q("year__"))
+
+    def for_year(self, year):
+        return self.filter(year=year)
+
+    def with_grades(self, judgments=None):
+        """Each assessment with its published pillar judgments (and their pillars) as ``published_judgments``."""
+        if judgments is None:
+            judgments = PillarJudgment.objects.all()
+        return self.select_related("force", "year").prefetch_related(
+            Prefetch(
+                "pillar_judgments",
+                queryset=judgments.filter(published_q()).select_related("pillar"),
+                to_attr="published_judgments",
+            )
+        )
+
+    def for_page(self):
+        """Everything the assessment page shows, in a fixed number of queries."""
+        judgments = PillarJudgment.objects.annotate(question_count=models.Count("pillar__questions"))
+        return self.with_grades(judgments).select_related("force__region", "inspector")
+
+    def by_force(self):
+        """A dict of force id to assessment, for a queryset with at most one assessment per force."""
+        return {assessment.force_id: assessment for assessment in self}
+
+    def latest_per_force(self):
+        """Each force's most recent published assessment."""
+        newest = (
+            Assessment.objects.published()
+            .filter(force=models.OuterRef("force"))
+            .order_by("-year__first_year")
+            .values("pk")[:1]
+        )
+        return self.published().filter(pk=models.Subquery(newest))
+
+
+class Assessment(Publishable):
+    """One force's PEEL assessment for one year."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="assessments")
+    year = models.ForeignKey(InspectionYear, on_delete=models.PROTECT, related_name="assessments")
+    inspector = models.ForeignKey(
+        Inspector, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessments"
+    )
+    observations = models.TextField("HMI’s observations", blank=True, help_text="Markdown.")
+    force_in_context = models.TextField("the force in context", blank=True, help_text="Markdown.")
+    working_arrangements = models.TextField(blank=True, help_text="Markdown.")
+    looking_ahead = models.TextField(
+        "looking ahead", blank=True, help_text="What HMI will look at next year. Markdown."
+    )
+    report_url = models.URLField("full report", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "force"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "year"], name="one_assessment_per_force_and_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.force.short_name} {self.year.label}"
+
+    def get_absolute_url(self):
+        return reverse("inspections:assessment-detail", kwargs={"force": self.force.slug, "year": self.year.slug})
+
+
+GRADE_IS_KNOWN = Q(grade="") | Q(grade__in=Grade.values)
+
+
+class JudgmentRules:
+    """What pillar and question judgments share: the checks a grade must pass and how a missing one reads."""
+
+    def _grade_status(self, *, graded):
+        """The grade's value and the words shown for it, saying why there is none when there is none."""
+        if self.grade:
+            return self.grade, Grade(self.grade).label
+        if not graded:
+            return "", "Ungraded"
+        if getattr(self, "not_graded", False):
+            return "", "Not graded"
+        return "", "No grade recorded"
+
+    def _check_grade(self, *, graded, what, year):
+        if self.grade and not graded:
+            raise ValidationError({"grade": f"This {what} is not graded, so its judgment cannot have a grade."})
+        if self.grade and year is not None and self.grade not in year.allowed_grades:
+            allowed = ", ".join(Grade(g).label.lower() for g in year.allowed_grades)
+            raise ValidationError(
+                {"grade": f"{year.title} does not use “{Grade(self.grade).label.lower()}”. Choose from: {allowed}."}
+            )
+
+
+class PillarJudgmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q(), published_q("assessment__"), published_q("assessment__year__"))
+
+    def for_year(self, year):
+        return self.filter(assessment__year=year)
+
+    def grade_counts(self):
+        """How many forces got each grade, per pillar: rows of pillar id and name, grade and count."""
+        return (
+            self.values("pillar_id", "pillar__name", "pillar__position", "grade")
+            .annotate(forces=models.Count("id"))
+            .order_by("pillar__position", "pillar_id", "grade")
+        )
+
+
+class PillarJudgment(JudgmentRules, Publishable):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="pillar_judgments")
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="judgments")
+    grade = models.CharField(
+        max_length=20, choices=Grade, blank=True, help_text="Leave blank where the force was not graded."
+    )
+    summary = models.TextField(blank=True, help_text="A paragraph or two shown with the grade. Markdown.")
+    body = models.TextField(blank=True, help_text="The full findings. Markdown.")
+    not_graded = models.BooleanField(
+        default=False,
+        help_text=(
+            "Tick where the inspectorate chose not to grade this force on a graded pillar; say why in the summary."
+        ),
+    )
+    last_updated = models.DateField(null=True, blank=True)
+    source_url = models.URLField(blank=True, help_text="Where the grade was published.")
+
+    objects = PillarJudgmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assessment", "pillar__position", "pillar_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "pillar"], name="one_judgment_per_pillar"),
+            models.CheckConstraint(condition=GRADE_IS_KNOWN, name="pillar_grade_is_known"),
+            models.CheckConstraint(condition=Q(not_graded=False) | Q(grade=""), name="not_graded_pillar_has_no_grade"),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment}: {self.pillar.name}"
+
+    def clean(self):
+        if self.assessment_id is None or self.pillar_id is None:
+            return
+        if self.pillar.year_id != self.assessment.year_id:
+            raise ValidationError({"pillar": f"This pillar belongs to {self.pillar.year}, not {self.assessment.year}."})
+        if self.not_graded and self.grade:
+            raise ValidationError({"not_graded": "A judgment marked “not graded” cannot also have a grade."})
+        self._check_grade(graded=self.pillar.graded, what="pillar", year=self.assessment.year)
+
+    def get_absolute_url(self):
+        return reverse(
+            "inspections:pillar-detail",
+            kwargs={
+                "force": self.assessment.force.slug,
+                "year": self.assessment.year.slug,
+                "pillar": self.pillar.slug,
+            },
+        )
+
+    @cached_property
+    def grade_status(self):
+        return self._grade_status(graded=self.pillar.graded)
+
+
+class QuestionJudgment(JudgmentRules, models.Model):
+    """A force's grade and findings for one question; public whenever its pillar judgment is."""
+
+    pillar_judgment = models.ForeignKey(PillarJudgment, on_delete=models.CASCADE, related_name="question_judgments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="judgments")
+    grade = models.CharField(max_length=20, choices=Grade, blank=True, help_text="Leave blank where not graded.")
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    source_url = models.URLField(blank=True, help_text="Where the grade was published.")
+
+    class Meta:
+        ordering = ["pillar_judgment", "question__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pillar_judgment", "question"], name="one_judgment_per_question"),
+            models.CheckConstraint(condition=GRADE_IS_KNOWN, name="question_grade_is_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.pillar_judgment}: question {self.question.number}"
+
+    def clean(self):
+        if self.pillar_judgment_id is None or self.question_id is None:
+            return
+        if self.question.pillar_id != self.pillar_judgment.pillar_id:
+            raise ValidationError({"question": f"This question is not one of {self.pillar_judgment.pillar}’s."})
+        self._check_grade(graded=self.question.graded, what="question", year=self.pillar_judgment.assessment.year)
+
+    @cached_property
+    def grade_status(self):
+        return self._grade_status(graded=self.question.graded)
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+
+class Report(Publishable):
+    """A report or other inspection that helps explain a force's performance in a year."""
+
+    class Kind(models.TextChoices):
+        PEEL = "peel", "PEEL report"
+        INSPECTION = "inspection", "Other inspection"
+        OTHER = "other", "Other report"
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="reports", null=True, blank=True)
+    year = models.ForeignKey(InspectionYear, on_delete=models.CASCADE, related_name="reports", null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.OTHER)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    url = models.URLField("link", blank=True)
+    published_on = models.DateField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,21 @@
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Pages render without a collectstatic manifest; production keeps the hashed, compressed storage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def peel_data(db):
+    """The real published data, loaded the way `make run` loads it."""
+    from django.core.management import call_command
+
+    with open(os.devnull, "w") as quiet:
+        call_command("load_peel_data", stdout=quiet)

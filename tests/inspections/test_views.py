@@ -1,0 +1,162 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import Scale
+from peel.publishing import Status
+from tests.factories import (
+    make_assessment,
+    make_force,
+    make_judgment,
+    make_pillar,
+    make_question,
+    make_question_judgment,
+    make_world,
+    make_year,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response):
+    """The page's visible text with tags removed and spaces folded, for reading like a person would."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_home_shows_the_latest_year_at_a_glance_and_a_force_search(client):
+    year = make_year(title="PEEL 2031", first_year=2031)
+    make_year(title="PEEL 2019", first_year=2019)
+    make_judgment(assessment=make_assessment(year=year), grade="outstanding")
+    page = text_of(client.get("/"))
+    assert "PEEL 2031 at a glance" in page
+    assert "Find a police force" in page
+
+
+def test_year_list_shows_published_years_only(client):
+    make_year(title="PEEL 2040")
+    make_year(title="PEEL 2041", status=Status.DRAFT)
+    page = text_of(client.get(reverse("inspections:year-list")))
+    assert "PEEL 2040" in page
+    assert "PEEL 2041" not in page
+
+
+def test_year_page_lists_every_force_with_its_grades(client):
+    year = make_year(title="PEEL 2050", slug="2050")
+    kent = make_force(name="Kent Police", short_name="Kent", slug="kent")
+    make_force(name="Essex Police", short_name="Essex", slug="essex")
+    make_judgment(assessment=make_assessment(force=kent, year=year), grade="requires-improvement")
+    page = text_of(client.get("/peel/2050/"))
+    assert re.search(r"Kent Requires improvement", page)
+    assert re.search(r"Essex No grade here", page)
+
+
+def test_year_page_filters_by_region_and_sorts_by_grade(client):
+    year = make_year(slug="2051")
+    pillar = make_pillar(year=year, slug="efficiency", name="Efficiency")
+    north, south = make_force(short_name="Northshire"), make_force(short_name="Southshire")
+    make_judgment(assessment=make_assessment(force=north, year=year), pillar=pillar, grade="good")
+    make_judgment(assessment=make_assessment(force=south, year=year), pillar=pillar, grade="outstanding")
+
+    by_grade = text_of(client.get("/peel/2051/", {"sort": "efficiency"}))
+    assert by_grade.index("Southshire Outstanding") < by_grade.index("Northshire Good")
+
+    only_north = text_of(client.get("/peel/2051/", {"region": north.region.slug}))
+    assert "Northshire" in only_north
+    assert "Southshire" not in only_north
+
+
+def test_five_point_years_warn_that_grades_are_not_comparable(client):
+    make_year(slug="2121", scale=Scale.FIVE_POINT)
+    make_year(slug="2118", scale=Scale.FOUR_POINT)
+    assert "cannot be compared directly" in text_of(client.get("/peel/2121/"))
+    assert "cannot be compared directly" not in text_of(client.get("/peel/2118/"))
+
+
+def test_assessment_page_shows_its_grades_and_how_they_changed(client):
+    kent = make_force(short_name="Kent", slug="kent")
+    before, year = make_year(first_year=2015, slug="2015"), make_year(first_year=2016, slug="2016", label="2016")
+    for y, grade in ((before, "good"), (year, "outstanding")):
+        make_judgment(
+            assessment=make_assessment(force=kent, year=y),
+            pillar=make_pillar(year=y, slug="legitimacy", name="Legitimacy", headline_question="How legitimate?"),
+            grade=grade,
+            summary="Kent treats people **fairly**.",
+        )
+    response = client.get("/forces/kent/2016/")
+    page = text_of(response)
+    assert "Kent 2016" in page
+    assert re.search(r"Legitimacy Outstanding \W? ?Better than the year before", page)
+    assert "<strong>fairly</strong>" in response.content.decode()
+
+
+def test_assessment_page_escapes_and_sanitises_authored_text(client):
+    assessment = make_assessment(observations="<script>alert(1)</script>Fine [link](javascript:alert(1))")
+    html = client.get(assessment.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+    assert "Fine" in html
+
+
+def test_draft_assessments_and_judgments_are_never_public(client):
+    draft = make_assessment(status=Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    hidden = make_judgment(status=Status.DRAFT, grade="inadequate")
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert "Inadequate" not in text_of(client.get(hidden.assessment.get_absolute_url()))
+    in_draft_year = make_assessment(year=make_year(status=Status.DRAFT))
+    assert client.get(in_draft_year.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/forces/nowhere/", "/forces/nowhere/2016/", "/peel/1066/", "/forces/nowhere/2016/efficiency/"],
+)
+def test_unknown_force_year_or_pillar_is_not_found(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)
+
+
+def test_unknown_pillar_of_a_real_assessment_is_not_found(client):
+    judgment = make_judgment()
+    assert client.get(judgment.get_absolute_url().replace(judgment.pillar.slug, "nothing")).status_code == 404
+
+
+def test_pillar_page_lists_its_questions_with_grades(client):
+    judgment = make_judgment(grade="good")
+    make_question_judgment(
+        pillar_judgment=judgment,
+        question=make_question(pillar=judgment.pillar, text="How well does it plan?"),
+        grade="outstanding",
+        summary="It plans well.",
+    )
+    make_question(pillar=judgment.pillar, text="How well does it listen?", graded=False)
+    page = text_of(client.get(judgment.get_absolute_url()))
+    assert "Question 1 How well does it plan? Outstanding It plans well." in page
+    assert "Question 2 How well does it listen? Ungraded" in page
+
+
+# Every public page makes the same number of queries whatever the size of the data: the bound is checked on a
+# small world and again on one with ten times the forces and years.
+PAGES = {
+    "home": (lambda forces, years: "/", 3),
+    "forces": (lambda forces, years: "/forces/", 4),
+    "force": (lambda forces, years: forces[0].get_absolute_url(), 8),
+    "years": (lambda forces, years: "/peel/", 1),
+    "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 6),
+    "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 9),
+    "pillar": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/efficiency/", 5),
+}
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+@pytest.mark.parametrize("page", PAGES)
+def test_public_pages_make_a_fixed_number_of_queries(client, django_assert_num_queries, page, scale):
+    forces, years = make_world(forces=4 * scale, years=2 * scale)
+    url, queries = PAGES[page]
+    with django_assert_num_queries(queries):
+        response = client.get(url(forces, years))
+    assert response.status_code == 200
