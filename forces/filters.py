@@ -16,6 +16,7 @@ class ForceFilter(django_filters.FilterSet):
         queryset=Region.objects.all(),
         to_field_name="slug",
         empty_label="All regions",
+        error_messages={"invalid_choice": "Choose a region from the list"},
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from .models import (
     Assessment,
@@ -10,6 +11,15 @@ from .models import (
     QuestionJudgment,
     Report,
 )
+
+
+class ParentAwareFormSet(BaseInlineFormSet):
+    """Hands each inline object its parent, saved or not, so the model's clean() can check the pair: a new
+    assessment's judgments are checked against its year before anything is saved."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        setattr(form.instance, self.fk.name, self.instance)
 
 
 class PillarInline(admin.TabularInline):
@@ -63,6 +73,7 @@ class InspectorAdmin(admin.ModelAdmin):
 
 class PillarJudgmentInline(admin.StackedInline):
     model = PillarJudgment
+    formset = ParentAwareFormSet
     extra = 0
     fields = ["pillar", "grade", "not_graded", "status", "last_updated", "summary", "body", "source_url"]
     autocomplete_fields = ["pillar"]
@@ -85,6 +96,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 class QuestionJudgmentInline(admin.TabularInline):
     model = QuestionJudgment
+    formset = ParentAwareFormSet
     extra = 0
     fields = ["question", "grade", "summary", "source_url"]
     autocomplete_fields = ["question"]
@@ -107,3 +119,17 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ["force", "year"]
     search_fields = ["title", "force__name"]
     autocomplete_fields = ["force", "year"]
+
+
+@admin.register(QuestionJudgment)
+class QuestionJudgmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "grade"]
+    list_filter = ["grade", "pillar_judgment__assessment__year"]
+    list_select_related = [
+        "pillar_judgment__assessment__force",
+        "pillar_judgment__assessment__year",
+        "pillar_judgment__pillar__year",
+        "question",
+    ]
+    search_fields = ["pillar_judgment__assessment__force__name", "question__text"]
+    autocomplete_fields = ["pillar_judgment", "question"]

@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -273,6 +273,13 @@ GRADE_IS_KNOWN = Q(grade="") | Q(grade__in=Grade.values)
 class JudgmentRules:
     """What pillar and question judgments share: the checks a grade must pass and how a missing one reads."""
 
+    def _related(self, name):
+        """A related object, which may not be saved yet (a new assessment with its judgments), or None."""
+        try:
+            return getattr(self, name)
+        except ObjectDoesNotExist:
+            return None
+
     def _grade_status(self, *, graded):
         """The grade's value and the words shown for it, saying why there is none when there is none."""
         if self.grade:
@@ -340,13 +347,14 @@ class PillarJudgment(JudgmentRules, Publishable):
         return f"{self.assessment}: {self.pillar.name}"
 
     def clean(self):
-        if self.assessment_id is None or self.pillar_id is None:
-            return
-        if self.pillar.year_id != self.assessment.year_id:
-            raise ValidationError({"pillar": f"This pillar belongs to {self.pillar.year}, not {self.assessment.year}."})
+        assessment, pillar = self._related("assessment"), self._related("pillar")
         if self.not_graded and self.grade:
             raise ValidationError({"not_graded": "A judgment marked “not graded” cannot also have a grade."})
-        self._check_grade(graded=self.pillar.graded, what="pillar", year=self.assessment.year)
+        if assessment is None or pillar is None:
+            return
+        if pillar.year_id != assessment.year_id:
+            raise ValidationError({"pillar": f"This pillar belongs to {pillar.year}, not {assessment.year}."})
+        self._check_grade(graded=pillar.graded, what="pillar", year=assessment.year)
 
     def get_absolute_url(self):
         return reverse(
@@ -383,11 +391,12 @@ class QuestionJudgment(JudgmentRules, models.Model):
         return f"{self.pillar_judgment}: question {self.question.number}"
 
     def clean(self):
-        if self.pillar_judgment_id is None or self.question_id is None:
+        judgment, question = self._related("pillar_judgment"), self._related("question")
+        if judgment is None or question is None:
             return
-        if self.question.pillar_id != self.pillar_judgment.pillar_id:
-            raise ValidationError({"question": f"This question is not one of {self.pillar_judgment.pillar}’s."})
-        self._check_grade(graded=self.question.graded, what="question", year=self.pillar_judgment.assessment.year)
+        if question.pillar_id != judgment.pillar_id:
+            raise ValidationError({"question": f"This question is not one of {judgment.pillar}’s."})
+        self._check_grade(graded=question.graded, what="question", year=judgment.assessment.year)
 
     @cached_property
     def grade_status(self):

@@ -1,0 +1,143 @@
+import re
+
+import pytest
+
+from inspections.models import Scale
+from peel.publishing import Status
+from tests.factories import make_assessment, make_force, make_judgment, make_key_fact, make_pillar, make_year
+from tests.inspections.test_views import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_forces_are_listed_by_region_with_their_latest_grades(client):
+    kent = make_force(name="Kent Police", short_name="Kent", slug="kent")
+    old, new = make_year(first_year=2016, title="PEEL 2016"), make_year(first_year=2017, title="PEEL 2017")
+    make_judgment(assessment=make_assessment(force=kent, year=old), grade="inadequate")
+    make_judgment(assessment=make_assessment(force=kent, year=new), grade="outstanding")
+    page = text_of(client.get("/forces/"))
+    assert f"Forces in {kent.region.name}" in page
+    assert "Kent Police PEEL 2017 assessment of Kent Effectiveness: Outstanding" in page
+    assert "Inadequate" not in page
+
+
+def test_the_latest_grades_ignore_a_draft_assessment(client):
+    force = make_force()
+    make_judgment(assessment=make_assessment(force=force, year=make_year(first_year=2016, title="PEEL 2016")))
+    make_assessment(force=force, year=make_year(first_year=2017, title="PEEL 2017"), status=Status.DRAFT)
+    page = text_of(client.get("/forces/"))
+    assert "PEEL 2016" in page
+    assert "PEEL 2017" not in page
+
+
+def test_force_search_narrows_the_list_and_says_when_nothing_matches(client):
+    make_force(name="Kent Police", short_name="Kent", slug="kent")
+    make_force(name="Essex Police", short_name="Essex", slug="essex")
+    page = text_of(client.get("/forces/", {"q": "kent"}))
+    assert "Kent Police" in page
+    assert "Essex Police" not in page
+    assert "No force matches your search" in text_of(client.get("/forces/", {"q": "Atlantis"}))
+
+
+def test_an_unknown_region_is_refused_by_the_filter_not_an_error(client):
+    make_force(name="Kent Police", short_name="Kent", slug="kent")
+    response = client.get("/forces/", {"region": "atlantis"})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert page.startswith("Error: Police forces")
+    assert "There is a problem Choose a region from the list" in page
+
+
+def test_force_page_shows_grade_history_with_better_and_worse_marks(client):
+    force = make_force(short_name="Kent", slug="kent")
+    grades = {2015: "good", 2016: "outstanding", 2017: "good"}
+    for first_year, grade in grades.items():
+        year = make_year(first_year=first_year, label=str(first_year))
+        make_judgment(
+            assessment=make_assessment(force=force, year=year),
+            pillar=make_pillar(year=year, slug="legitimacy", name="Legitimacy"),
+            grade=grade,
+        )
+    page = text_of(client.get("/forces/kent/"))
+    row = re.search(r"Legitimacy (.*?) Key facts|Legitimacy (.*)$", page).group(0)
+    assert re.search(r"Good .*Outstanding \W* ?Better than the year before .*Good \W* ?Worse than the year before", row)
+
+
+def test_force_page_does_not_compare_grades_across_scales(client):
+    force = make_force(slug="kent")
+    for first_year, scale in ((2018, Scale.FOUR_POINT), (2021, Scale.FIVE_POINT)):
+        year = make_year(first_year=first_year, scale=scale)
+        make_judgment(
+            assessment=make_assessment(force=force, year=year),
+            pillar=make_pillar(year=year, slug="investigating-crime", name="Investigating crime"),
+            grade="good",
+        )
+    page = text_of(client.get("/forces/kent/"))
+    assert "Not comparable with the year before" in page
+    assert "Same as the year before" not in page
+
+
+def test_force_page_shows_key_facts_beside_the_national_figure(client):
+    force = make_force(short_name="Kent", slug="kent")
+    make_key_fact(force=force, measure="frontline-share", value=94, national_value=92)
+    make_key_fact(force=force, measure="area", value=1444, national_value=None)
+    page = text_of(client.get("/forces/kent/"))
+    assert "Key facts – 2019/20" in page
+    assert "Frontline police officers 94% 92%" in page
+    assert "Force area 1,444 square miles Not published" in page
+
+
+def test_force_page_says_when_nothing_is_published(client):
+    make_force(short_name="Kent", slug="kent")
+    assert "No PEEL assessment of Kent has been published here yet" in text_of(client.get("/forces/kent/"))
+
+
+class TestWithTheRealData:
+    """The pages as the public sees them with the published data loaded."""
+
+    def test_all_43_forces_are_listed(self, client, peel_data):
+        html = client.get("/forces/").content.decode()
+        assert (
+            len(re.findall(r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/forces/', html))
+            == 43
+        )
+
+    def test_kent_shows_every_year_it_was_graded(self, client, peel_data):
+        page = text_of(client.get("/forces/kent/"))
+        assert "Pillar or area 2015 2016 2017 2018/19" in page
+        assert "Frontline police officers 94% 92%" in page
+
+    def test_kent_2016_has_every_section_of_the_reference_page(self, client, peel_data):
+        page = text_of(client.get("/forces/kent/2016/"))
+        for section in [
+            "Kent 2016",
+            "Zoë Billingham",
+            "HMI’s observations",
+            "The force in context",
+            "Working arrangements",
+            "Looking ahead",
+            "How effective is the force at keeping people safe and reducing crime?",
+            "Last updated 3 November 2016",
+            "View the three questions for efficiency",
+            "Other inspections and reports",
+            "Key facts – 2019/20",
+            "Points of context provided by the force",
+            "Police and crime plan priorities",
+        ]:
+            assert section in page, section
+
+    def test_greater_manchester_2017_says_not_graded(self, client, peel_data):
+        page = text_of(client.get("/forces/greater-manchester/2017/"))
+        assert "Efficiency Not graded" in page
+        assert "Legitimacy Not graded" in page
+
+    def test_kent_2015_efficiency_lists_its_three_questions(self, client, peel_data):
+        page = text_of(client.get("/forces/kent/2015/efficiency/"))
+        assert "Questions for efficiency" in page
+        assert "How sustainable and affordable is the workforce model?" in page
+        assert "Last updated 20 October 2015" in page
+
+    def test_the_latest_year_warns_its_grades_are_not_comparable(self, client, peel_data):
+        page = text_of(client.get("/peel/2023-25/"))
+        assert "cannot be compared directly" in page
+        assert "Merseyside" in page
