@@ -130,10 +130,28 @@ class KeyFact(models.Model):
     def display_national_value(self):
         return self._format(self.national_value)
 
+    CHANGES = {Measure.POPULATION_CHANGE, Measure.WORKFORCE_CHANGE, Measure.VICTIM_CRIME_TREND}
+
     @property
-    def bar_scale(self):
-        """The larger of the two figures, so a chart can draw both bars on one scale."""
-        return max(abs(self.value), abs(self.national_value or 0)) or 1
+    def bars(self):
+        """Where to draw the force's bar and the national one, as (x, width) in percent of the chart's width.
+
+        Both bars share one scale, set by the larger figure. A change can be negative, so change bars grow
+        left or right from the middle. None when there is no national figure to compare with.
+        """
+        if self.national_value is None:
+            return None
+        scale = float(max(abs(self.value), abs(self.national_value))) or 1.0
+        diverging = self.measure in self.CHANGES
+
+        def bar(value):
+            value = float(value)
+            if not diverging:
+                return {"x": 0, "width": round(max(value, 0) / scale * 100, 1)}
+            width = round(abs(value) / scale * 50, 1)
+            return {"x": 50 if value >= 0 else round(50 - width, 1), "width": width}
+
+        return {"local": bar(self.value), "national": bar(self.national_value), "diverging": diverging}
 
 
 class ContextPoint(models.Model):

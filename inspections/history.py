@@ -6,7 +6,7 @@ them. "Better", "same" and "worse" are always worked out here and never stored.
 
 from dataclasses import dataclass, field
 
-from .models import Change, Grade
+from .models import GRADE_ABBREVIATIONS, Change, Grade
 
 
 @dataclass
@@ -18,6 +18,11 @@ class Cell:
     @property
     def change_label(self):
         return Change(self.change).label if self.change else ""
+
+    @property
+    def short_grade(self):
+        """The grade's short form for a narrow chart: "O", "G", "RI" …, or a dash for no grade."""
+        return GRADE_ABBREVIATIONS.get(self.judgment.grade, "–") if self.judgment else ""
 
 
 @dataclass

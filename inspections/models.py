@@ -23,6 +23,16 @@ class Grade(models.TextChoices):
         return list(cls.values).index(value)
 
 
+# Short forms for charts on narrow screens, always shown with a key.
+GRADE_ABBREVIATIONS = {
+    Grade.OUTSTANDING: "O",
+    Grade.GOOD: "G",
+    Grade.ADEQUATE: "A",
+    Grade.REQUIRES_IMPROVEMENT: "RI",
+    Grade.INADEQUATE: "I",
+}
+
+
 class Change(models.TextChoices):
     """How a grade compares with the same force's grade for the same pillar the year before."""
 
