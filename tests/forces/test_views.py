@@ -141,3 +141,28 @@ class TestWithTheRealData:
         page = text_of(client.get("/peel/2023-25/"))
         assert "cannot be compared directly" in page
         assert "Merseyside" in page
+
+
+def test_force_page_draws_its_grade_history_as_a_chart_beside_the_table(client):
+    force = make_force(short_name="Kent", slug="kent")
+    for first_year, grade in {2015: "good", 2016: "outstanding"}.items():
+        year = make_year(first_year=first_year, label=str(first_year))
+        make_judgment(
+            assessment=make_assessment(force=force, year=year),
+            pillar=make_pillar(year=year, slug="legitimacy", name="Legitimacy"),
+            grade=grade,
+        )
+    html = client.get("/forces/kent/").content.decode()
+    chart = html[html.index('<div class="peel-history"') : html.index("</figure>")]
+    assert 'aria-hidden="true"' in chart[:60]
+    assert re.search(r'peel-grade--outstanding">\s*<span class="peel-history__long">Outstanding</span>', chart)
+    assert '<span class="peel-history__short">O</span> ↑' in chart
+    assert "The table under the chart gives the same grades in words" in html
+
+
+def test_key_facts_are_drawn_as_bars_against_the_national_figure(client):
+    force = make_force(short_name="Kent", slug="kent")
+    make_key_fact(force=force, measure="frontline-share", value=94, national_value=47)
+    html = client.get("/forces/kent/").content.decode()
+    assert 'class="peel-bars__bar peel-bars__bar--local" x="0" y="0" width="100.0"' in html
+    assert 'class="peel-bars__bar peel-bars__bar--national" x="0" y="0" width="50.0"' in html
