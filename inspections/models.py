@@ -317,6 +317,15 @@ class PillarJudgmentQuerySet(models.QuerySet):
     def for_year(self, year):
         return self.filter(assessment__year=year)
 
+    def for_page(self):
+        """A judgment with its assessment, its pillar's questions and its answers to them, for the pillar page."""
+        return self.select_related(
+            "assessment__force", "assessment__year", "assessment__inspector", "pillar"
+        ).prefetch_related(
+            "pillar__questions",
+            Prefetch("question_judgments", queryset=QuestionJudgment.objects.select_related("question")),
+        )
+
     def grade_counts(self):
         """How many forces got each grade, per pillar: rows of pillar id and name, grade and count."""
         return (
@@ -379,6 +388,11 @@ class PillarJudgment(JudgmentRules, Publishable):
     @cached_property
     def grade_status(self):
         return self._grade_status(graded=self.pillar.graded)
+
+    def questions_with_answers(self):
+        """Each of the pillar's questions with this judgment's answer to it, or None (from prefetched rows)."""
+        answers = {answer.question_id: answer for answer in self.question_judgments.all()}
+        return [(question, answers.get(question.pk)) for question in self.pillar.questions.all()]
 
 
 class QuestionJudgment(JudgmentRules, models.Model):

@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -6,7 +5,7 @@ from forces.filters import ForceFilter
 from forces.models import Force, KeyFact
 
 from .history import changes_for, grade_distribution, sort_forces
-from .models import Assessment, InspectionYear, PillarJudgment, QuestionJudgment, Report
+from .models import Assessment, InspectionYear, PillarJudgment, Report
 
 HOME = ("Home", "/")
 
@@ -61,13 +60,8 @@ def _grades_by_pillar(assessment):
 
 def assessment_detail(request, force, year):
     assessment = get_object_or_404(Assessment.objects.published().for_page(), force__slug=force, year__slug=year)
-    previous_year = InspectionYear.objects.previous_to(assessment.year)
-    previous = (
-        PillarJudgment.objects.published()
-        .filter(assessment__force=assessment.force, assessment__year=previous_year)
-        .select_related("pillar")
-    )
-    judgments = changes_for(assessment.published_judgments, previous, year=assessment.year, previous_year=previous_year)
+    judgments = assessment.published_judgments
+    previous_year = _compare_with_year_before(assessment, judgments)
     force = assessment.force
     context = {
         "assessment": assessment,
@@ -90,28 +84,27 @@ def assessment_detail(request, force, year):
     return render(request, "inspections/assessment_detail.html", context)
 
 
+def _compare_with_year_before(assessment, judgments):
+    """Mark each judgment better, same or worse than the force's judgment for its pillar the year before."""
+    previous_year = InspectionYear.objects.previous_to(assessment.year)
+    previous = PillarJudgment.objects.published().filter(
+        assessment__force=assessment.force_id,
+        assessment__year=previous_year,
+        pillar__slug__in=[j.pillar.slug for j in judgments],
+    )
+    changes_for(judgments, previous.select_related("pillar"), year=assessment.year, previous_year=previous_year)
+    return previous_year
+
+
 def pillar_detail(request, force, year, pillar):
     judgment = get_object_or_404(
-        PillarJudgment.objects.published()
-        .select_related("assessment__force", "assessment__year", "assessment__inspector", "pillar")
-        .prefetch_related(
-            Prefetch("pillar__questions"),
-            Prefetch("question_judgments", queryset=QuestionJudgment.objects.select_related("question")),
-        ),
+        PillarJudgment.objects.published().for_page(),
         assessment__force__slug=force,
         assessment__year__slug=year,
         pillar__slug=pillar,
     )
     assessment = judgment.assessment
-    previous_year = InspectionYear.objects.previous_to(assessment.year)
-    previous = (
-        PillarJudgment.objects.published()
-        .filter(assessment__force=assessment.force, assessment__year=previous_year, pillar__slug=pillar)
-        .select_related("pillar")
-    )
-    changes_for([judgment], previous, year=assessment.year, previous_year=previous_year)
-    answers = {qj.question_id: qj for qj in judgment.question_judgments.all()}
-    questions = [(question, answers.get(question.pk)) for question in judgment.pillar.questions.all()]
+    previous_year = _compare_with_year_before(assessment, [judgment])
     context = {
         "judgment": judgment,
         "assessment": assessment,
@@ -119,7 +112,7 @@ def pillar_detail(request, force, year, pillar):
         "year": assessment.year,
         "pillar": judgment.pillar,
         "previous_year": previous_year,
-        "questions": questions,
+        "questions": judgment.questions_with_answers(),
         "breadcrumbs": [
             HOME,
             ("Police forces", reverse("forces:force-list")),
