@@ -50,7 +50,7 @@ def test_year_page_lists_every_force_with_its_grades(client):
     make_judgment(assessment=make_assessment(force=kent, year=year), grade="requires-improvement")
     page = text_of(client.get("/peel/2050/"))
     assert re.search(r"Kent Requires improvement", page)
-    assert re.search(r"Essex No grade here", page)
+    assert re.search(r"Essex No grade recorded", page)
 
 
 def test_year_page_filters_by_region_and_sorts_by_grade(client):
