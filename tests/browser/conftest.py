@@ -1,0 +1,211 @@
+"""Browser tests: Playwright drives Debian's Chromium against a real gunicorn serving the real data.
+
+The server is built the way production runs: debug off, `migrate`, `load_peel_data`, `collectstatic` into the
+compressed manifest storage, then gunicorn with whitenoise. It has its own SQLite file and static folder in a
+temporary directory, so it needs no pytest-django test database and ignores any DATABASE_URL outside.
+
+Without Chromium at /usr/bin/chromium (or $PEEL_CHROMIUM) the browser tests are skipped with one reason;
+with CI set they fail instead, so CI can never pass without having run them.
+"""
+
+import os
+
+# Playwright's sync API runs an asyncio loop in this thread; without this, any Django ORM call made later
+# in the same pytest process (the database tests run after these) raises SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.browser.axe import AXE_SCRIPT, assert_no_axe_violations  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("PEEL_CHROMIUM") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+# Settings that would make the test server differ from production, or share state with another one.
+_OUTER_ONLY = ("DJANGO_DEBUG", "DJANGO_PLAIN_STATIC", "DJANGO_ALLOWED_HOSTS", "REDIS_URL", "DATABASE_URL")
+SERVER_START_SECONDS = 30
+
+
+def in_ci():
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+def chromium_missing():
+    """Why the browser tests cannot run here, or None when Chromium is installed."""
+    if os.access(CHROMIUM, os.X_OK):
+        return None
+    install = "(install with: apt-get install chromium)"
+    if in_ci():
+        return f"Chromium not found at {CHROMIUM}, and CI must run the browser tests {install}"
+    return f"Chromium not found at {CHROMIUM}: browser tests skipped {install}"
+
+
+_skipped_for_chromium = pytest.StashKey[str]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium, skip every browser test for one reason, or in CI stop the run with that reason."""
+    browser_tests = [item for item in items if item.get_closest_marker("browser")]
+    reason = browser_tests and chromium_missing()
+    if not reason:
+        return
+    if in_ci():
+        raise pytest.UsageError(reason)
+    for item in browser_tests:
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def chromium_executable():
+    """Debian's Chromium (test collection has already skipped, or failed in CI, when it is missing)."""
+    if reason := chromium_missing():
+        pytest.fail(reason, pytrace=False) if in_ci() else pytest.skip(reason)
+    if not AXE_SCRIPT.is_file():
+        pytest.fail(f"{AXE_SCRIPT.relative_to(REPO)} is missing: run `make setup` (npm ci) first", pytrace=False)
+    return CHROMIUM
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(env, root, *args):
+    """Start `manage.py <args>` with its output in <root>/<command>.log; wait for it with _finish()."""
+    log = root / f"{args[0]}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", *args], cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    return process, log, args
+
+
+def _finish(step):
+    process, log, args = step
+    if process.wait():
+        pytest.fail(f"manage.py {' '.join(args)} failed for the browser test server:\n{log.read_text()}", pytrace=False)
+
+
+def _start_gunicorn(env, log_path):
+    """Gunicorn on a free port, or (None, url) when the port was taken between choosing and binding it."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "peel.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            if "Address already in use" in log_path.read_text():
+                return None, url
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()[-3000:]}", pytrace=False)
+        try:
+            with urllib.request.urlopen(f"{url}/", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return process, url
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    _stop(process)
+    pytest.fail(
+        f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{log_path.read_text()[-3000:]}", pytrace=False
+    )
+
+
+def _stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def server_url(chromium_executable, tmp_path_factory):
+    """Base URL (no trailing slash) of a production-like gunicorn serving the real PEEL data."""
+    if not (REPO / "static" / "build" / "peel.css").is_file():
+        pytest.fail("static/build/peel.css is missing: run `make setup` to build the CSS first", pytrace=False)
+    root = tmp_path_factory.mktemp("browser-server")
+    env = {name: value for name, value in os.environ.items() if name not in _OUTER_ONLY}
+    env.update(
+        DATABASE_URL=f"sqlite:///{root / 'db.sqlite3'}",  # an absolute path: sqlite:////tmp/...
+        DJANGO_LOCAL="true",
+        DJANGO_SETTINGS_MODULE="tests.browser.server_settings",
+        PEEL_BROWSER_STATIC_ROOT=str(root / "staticfiles"),
+        PYTHONUNBUFFERED="1",
+    )
+    # collectstatic needs no database, so it runs while the database is built and loaded.
+    collectstatic = _manage(env, root, "collectstatic", "--noinput", "-v0")
+    _finish(_manage(env, root, "migrate", "--noinput", "-v0"))
+    _finish(_manage(env, root, "load_peel_data"))
+    _finish(collectstatic)
+    for attempt in range(3):
+        process, url = _start_gunicorn(env, root / f"gunicorn-{attempt}.log")
+        if process:
+            break
+    else:
+        pytest.fail(f"gunicorn found no free port in 3 tries; logs in {root}", pytrace=False)
+    yield url
+    _stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in fresh browser contexts: new_page(viewport={...}, java_script_enabled=False, ...)."""
+    contexts = []
+
+    def open_page(viewport=DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A desktop-sized page (1280 x 800) in its own browser context."""
+    return new_page()
+
+
+@pytest.fixture
+def axe():
+    """assert_no_axe_violations(page), for tests that prefer a fixture to an import."""
+    return assert_no_axe_violations
