@@ -276,6 +276,21 @@ class Assessment(Publishable):
     def get_absolute_url(self):
         return reverse("inspections:assessment-detail", kwargs={"force": self.force.slug, "year": self.year.slug})
 
+    NARRATIVE = [
+        ("observations", "HMI’s observations"),
+        ("force_in_context", "The force in context"),
+        ("working_arrangements", "Working arrangements"),
+        ("looking_ahead", "Looking ahead"),
+    ]
+
+    def narrative(self):
+        """The written sections that have text, in the page's order: (anchor, heading, Markdown)."""
+        return [
+            (field.replace("_", "-"), heading, getattr(self, field))
+            for field, heading in self.NARRATIVE
+            if getattr(self, field)
+        ]
+
 
 GRADE_IS_KNOWN = Q(grade="") | Q(grade__in=Grade.values)
 

@@ -1,0 +1,10 @@
+# The service navigation: (section, label, URL name). A view marks its section with ``nav_section``.
+NAVIGATION = [
+    ("home", "Home", "home"),
+    ("forces", "Police forces", "forces:force-list"),
+    ("years", "PEEL years", "inspections:year-list"),
+]
+
+
+def navigation(request):
+    return {"navigation": NAVIGATION}
