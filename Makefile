@@ -17,7 +17,7 @@ export DJANGO_LOCAL ?= true
 export PEEL_CHROMIUM ?= /usr/bin/chromium
 BROWSER_TESTS ?= auto
 
-.PHONY: help run setup test test-browser lint format check-python assets static migrate load clean
+.PHONY: help run setup test test-browser bench lint format check-python assets static migrate load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ test: setup node_modules/.installed lint ## Run every check and test (browser te
 
 test-browser: setup node_modules/.installed ## Run only the browser tests; writes screenshots/ (about a minute)
 	$(PY) -m pytest tests/browser
+
+bench: static load ## Requests per second for each page type under gunicorn (needs wrk)
+	bash bench/pages.sh
 
 clean: ## Remove the virtual environment, npm packages and built files
 	rm -rf $(VENV) node_modules static/build staticfiles
