@@ -11,7 +11,7 @@ HOME = ("Home", "/")
 
 
 def home(request):
-    year = InspectionYear.objects.latest_published()
+    year = InspectionYear.objects.with_assessment_counts().latest_published()
     glance = []
     if year:
         counts = PillarJudgment.objects.published().for_year(year).grade_counts()

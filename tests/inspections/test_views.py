@@ -32,6 +32,7 @@ def test_home_shows_the_latest_year_at_a_glance_and_a_force_search(client):
     make_judgment(assessment=make_assessment(year=year), grade="outstanding")
     page = text_of(client.get("/"))
     assert "PEEL 2031 at a glance" in page
+    assert "Grades for 1 force from PEEL 2031 are recorded here so far" in page
     assert "Find a police force" in page
 
 
