@@ -93,6 +93,18 @@ def make_key_fact(**overrides):
     return KeyFact.objects.create(**values | overrides)
 
 
+def make_grade_history(force, grades, *, slug="legitimacy", name="Legitimacy", years=None):
+    """A force graded on one pillar across years: ``grades`` maps each year's first_year to its grade, and
+    ``years`` maps a first_year to overrides for that year (its scale, say)."""
+    for first_year, grade in grades.items():
+        year = make_year(first_year=first_year, label=str(first_year), **(years or {}).get(first_year, {}))
+        make_judgment(
+            assessment=make_assessment(force=force, year=year),
+            pillar=make_pillar(year=year, slug=slug, name=name),
+            grade=grade,
+        )
+
+
 PILLARS = [("effectiveness", "Effectiveness"), ("efficiency", "Efficiency"), ("legitimacy", "Legitimacy")]
 
 

@@ -4,7 +4,14 @@ import pytest
 
 from inspections.models import Scale
 from peel.publishing import Status
-from tests.factories import make_assessment, make_force, make_judgment, make_key_fact, make_pillar, make_year
+from tests.factories import (
+    make_assessment,
+    make_force,
+    make_grade_history,
+    make_judgment,
+    make_key_fact,
+    make_year,
+)
 from tests.inspections.test_views import text_of
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +58,7 @@ def test_an_unknown_region_is_refused_by_the_filter_not_an_error(client):
 def test_force_page_shows_grade_history_with_better_and_worse_marks(client):
     force = make_force(short_name="Kent", slug="kent")
     grades = {2015: "good", 2016: "outstanding", 2017: "good"}
-    for first_year, grade in grades.items():
-        year = make_year(first_year=first_year, label=str(first_year))
-        make_judgment(
-            assessment=make_assessment(force=force, year=year),
-            pillar=make_pillar(year=year, slug="legitimacy", name="Legitimacy"),
-            grade=grade,
-        )
+    make_grade_history(force, grades)
     page = text_of(client.get("/forces/kent/"))
     row = re.search(r"Legitimacy (.*?) Key facts|Legitimacy (.*)$", page).group(0)
     assert re.search(r"Good .*Outstanding \W* ?Better than the year before .*Good \W* ?Worse than the year before", row)
@@ -65,13 +66,13 @@ def test_force_page_shows_grade_history_with_better_and_worse_marks(client):
 
 def test_force_page_does_not_compare_grades_across_scales(client):
     force = make_force(slug="kent")
-    for first_year, scale in ((2018, Scale.FOUR_POINT), (2021, Scale.FIVE_POINT)):
-        year = make_year(first_year=first_year, scale=scale)
-        make_judgment(
-            assessment=make_assessment(force=force, year=year),
-            pillar=make_pillar(year=year, slug="investigating-crime", name="Investigating crime"),
-            grade="good",
-        )
+    make_grade_history(
+        force,
+        {2018: "good", 2021: "good"},
+        slug="investigating-crime",
+        name="Investigating crime",
+        years={2018: {"scale": Scale.FOUR_POINT}, 2021: {"scale": Scale.FIVE_POINT}},
+    )
     page = text_of(client.get("/forces/kent/"))
     assert "Not comparable with the year before" in page
     assert "Same as the year before" not in page
@@ -145,13 +146,7 @@ class TestWithTheRealData:
 
 def test_force_page_draws_its_grade_history_as_a_chart_beside_the_table(client):
     force = make_force(short_name="Kent", slug="kent")
-    for first_year, grade in {2015: "good", 2016: "outstanding"}.items():
-        year = make_year(first_year=first_year, label=str(first_year))
-        make_judgment(
-            assessment=make_assessment(force=force, year=year),
-            pillar=make_pillar(year=year, slug="legitimacy", name="Legitimacy"),
-            grade=grade,
-        )
+    make_grade_history(force, {2015: "good", 2016: "outstanding"})
     html = client.get("/forces/kent/").content.decode()
     chart = html[html.index('<div class="peel-history"') : html.index("</figure>")]
     assert 'aria-hidden="true"' in chart[:60]
