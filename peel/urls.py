@@ -1,11 +1,24 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from inspections.views import home
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("images/favicon.svg")  # looked up per request: the manifest exists only after collectstatic
+
 
 urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view()),
     path("", include("inspections.urls")),
     path("forces/", include("forces.urls")),
 ]

@@ -26,3 +26,16 @@ def test_an_unknown_address_shows_our_own_page_not_found(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert text_of(response).startswith("Page not found – PEEL assessments")
+
+
+def test_the_site_icon_is_found_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/images/favicon.svg"
+
+
+@pytest.mark.django_db
+def test_pages_forbid_inline_scripts_and_framing(client):
+    policy = client.get("/peel/")["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy
