@@ -178,29 +178,34 @@ class Loader:
         self.context_points = Store(ContextPoint, lambda o: (o.force_id, o.position), t)
         self.plan_priorities = Store(PlanPriority, lambda o: (o.force_id, o.position), t)
 
-    # Each loader reads one file; a problem in a row becomes a LoadError naming that row.
-    def _rows(self, name, columns):
+    # A problem in a row becomes a LoadError naming the file and the row.
+    def _read(self, name, columns):
         path = self.data_dir / name
         if not path.exists():
             raise LoadError(name, 0, "file not found")
-        seen = {}
-        for line, row in read_csv(path, columns):
-            yield name, line, row, seen
+        return list(read_csv(path, columns))
 
-    def _guard(self, name, line, work):
+    def _each(self, name, rows, load, *, key, what):
+        """Load each (line, row) with ``load(row)``; ``key(row)`` names the row, and a name may not repeat."""
+        seen = {}
+        for line, row in rows:
+            self._guard(name, line, self._load_once, row, line, seen, load, key, what)
+
+    @staticmethod
+    def _load_once(row, line, seen, load, key, what):
+        first = seen.setdefault(key(row), line)
+        if first != line:
+            raise ValueError(f"{what(row)} repeats line {first}")
+        load(row)
+
+    def _guard(self, name, line, work, *args):
         try:
-            return work()
+            return work(*args)
         except LoadError:
             raise
         except (ValueError, KeyError, InvalidOperation) as error:
             reason = error.args[0] if error.args else str(error)
             raise LoadError(name, line, reason) from None
-
-    @staticmethod
-    def _once(seen, key, line, what):
-        if key in seen:
-            raise ValueError(f"{what} repeats line {seen[key]}")
-        seen[key] = line
 
     def _force(self, slug):
         force = self.forces.get(slug)
@@ -228,135 +233,134 @@ class Loader:
 
     def load_forces(self):
         columns = ["name", "slug", "region", "country", "area_sq_miles", "population"]
-        for name, line, row, seen in self._rows("forces.csv", columns):
+        rows = self._read("forces.csv", columns)
+        self._each("forces.csv", rows, self._force_row, key=lambda r: r["slug"], what=lambda r: f"force {r['slug']!r}")
 
-            def load(row=row, line=line, seen=seen):
-                if not row["slug"] or not row["name"] or not row["region"]:
-                    raise ValueError("name, slug and region are required")
-                self._once(seen, row["slug"], line, f"force {row['slug']!r}")
-                country = row["country"].lower()
-                if country not in Country.values:
-                    raise ValueError(f"country must be England or Wales, not {row['country']!r}")
-                region = self.regions.upsert(
-                    slugify(row["region"]), {"name": row["region"]}, on_create={"slug": slugify(row["region"])}
+    def _force_row(self, row):
+        if not row["slug"] or not row["name"] or not row["region"]:
+            raise ValueError("name, slug and region are required")
+        country = row["country"].lower()
+        if country not in Country.values:
+            raise ValueError(f"country must be England or Wales, not {row['country']!r}")
+        region = self.regions.upsert(
+            slugify(row["region"]), {"name": row["region"]}, on_create={"slug": slugify(row["region"])}
+        )
+        force = self.forces.upsert(
+            row["slug"],
+            {"name": row["name"], "region": region, "country": country},
+            on_create={"slug": row["slug"], "short_name": short_name(row["name"])},
+        )
+        for measure, column in ((KeyFact.Measure.AREA, "area_sq_miles"), (KeyFact.Measure.POPULATION, "population")):
+            if row[column]:
+                self.key_facts.upsert(
+                    (force.pk, FORCES_CSV_KEY_FACT_PERIOD, measure),
+                    {"value": _decimal(row[column], column)},
+                    on_create={"force": force, "period": FORCES_CSV_KEY_FACT_PERIOD, "measure": measure},
                 )
-                force = self.forces.upsert(
-                    row["slug"],
-                    {"name": row["name"], "region": region, "country": country},
-                    on_create={"slug": row["slug"], "short_name": short_name(row["name"])},
-                )
-                for measure, column in (
-                    (KeyFact.Measure.AREA, "area_sq_miles"),
-                    (KeyFact.Measure.POPULATION, "population"),
-                ):
-                    if row[column]:
-                        self.key_facts.upsert(
-                            (force.pk, FORCES_CSV_KEY_FACT_PERIOD, measure),
-                            {"value": _decimal(row[column], column)},
-                            on_create={"force": force, "period": FORCES_CSV_KEY_FACT_PERIOD, "measure": measure},
-                        )
-
-            self._guard(name, line, load)
 
     def load_years(self):
-        for name, line, row, seen in self._rows(
-            "peel_years.csv", ["year_slug", "title", "grading_scale", "published", "notes"]
-        ):
+        rows = self._read("peel_years.csv", ["year_slug", "title", "grading_scale", "published", "notes"])
+        key = lambda r: r["year_slug"]  # noqa: E731
+        self._each("peel_years.csv", rows, self._year_row, key=key, what=lambda r: f"year {key(r)!r}")
 
-            def load(row=row, line=line, seen=seen):
-                slug = row["year_slug"]
-                self._once(seen, slug, line, f"year {slug!r}")
-                if not slug[:4].isdigit():
-                    raise ValueError(f"year_slug must start with the year, not {slug!r}")
-                scale = SCALES.get(row["grading_scale"].lower())
-                if scale is None:
-                    raise ValueError(f"unknown grading scale {row['grading_scale']!r}")
-                published_on, precision = _date_or_month(row["published"])
-                self.years.upsert(
-                    slug,
-                    {
-                        "title": row["title"],
-                        "label": row["title"].removeprefix("PEEL ").strip(),
-                        "first_year": int(slug[:4]),
-                        "scale": scale,
-                        "published_on": published_on,
-                        "published_precision": precision,
-                        "notes": row["notes"],
-                    },
-                    on_create={"slug": slug, "status": Status.PUBLISHED},
-                )
-
-            self._guard(name, line, load)
+    def _year_row(self, row):
+        slug = row["year_slug"]
+        if not slug[:4].isdigit():
+            raise ValueError(f"year_slug must start with the year, not {slug!r}")
+        scale = SCALES.get(row["grading_scale"].lower())
+        if scale is None:
+            raise ValueError(f"unknown grading scale {row['grading_scale']!r}")
+        published_on, precision = _date_or_month(row["published"])
+        self.years.upsert(
+            slug,
+            {
+                "title": row["title"],
+                "label": row["title"].removeprefix("PEEL ").strip(),
+                "first_year": int(slug[:4]),
+                "scale": scale,
+                "published_on": published_on,
+                "published_precision": precision,
+                "notes": row["notes"],
+            },
+            on_create={"slug": slug, "status": Status.PUBLISHED},
+        )
 
     def load_questions(self):
         columns = ["year_slug", "pillar", "question_number", "question_text", "graded"]
-        rows = list(self._rows("peel_questions.csv", columns))
+        rows = self._read("peel_questions.csv", columns)
         # A pillar with no headline row is graded when any of its questions is.
-        any_graded = defaultdict(bool)
-        for _, _, row, _ in rows:
-            any_graded[(row["year_slug"], slugify(row["pillar"]))] |= row["graded"] == "yes"
-        positions = {}
-        for name, line, row, seen in rows:
+        self._any_graded = defaultdict(bool)
+        for _, row in rows:
+            self._any_graded[(row["year_slug"], slugify(row["pillar"]))] |= row["graded"] == "yes"
+        self._positions = {}
+        self._each(
+            "peel_questions.csv",
+            rows,
+            self._question_row,
+            key=lambda r: (r["year_slug"], slugify(r["pillar"]), r["question_number"]),
+            what=lambda r: "this pillar and question",
+        )
 
-            def load(row=row, line=line, seen=seen):
-                year = self._year(row["year_slug"])
-                if row["graded"] not in {"yes", "no"}:
-                    raise ValueError(f"graded must be yes or no, not {row['graded']!r}")
-                graded = row["graded"] == "yes"
-                slug = slugify(row["pillar"])
-                if not slug:
-                    raise ValueError("pillar is required")
-                self._once(seen, (year.slug, slug, row["question_number"]), line, "this pillar and question")
-                kind = row["pillar"].lower() if row["pillar"].lower() in Pillar.Kind.values else Pillar.Kind.AREA
-                display = Pillar.Kind(kind).label if kind != Pillar.Kind.AREA else row["pillar"]
-                position = positions.setdefault((year.slug, slug), len([k for k in positions if k[0] == year.slug]) + 1)
-                headline = not row["question_number"]
-                values = {"kind": kind, "name": display, "position": position}
-                if headline:
-                    values |= {"headline_question": row["question_text"], "graded": graded}
-                elif (existing := self.pillars.get((year.pk, slug))) is None or not existing.headline_question:
-                    values |= {"graded": any_graded[(year.slug, slug)]}
-                pillar = self.pillars.upsert((year.pk, slug), values, on_create={"year": year, "slug": slug})
-                if not headline:
-                    number = _number(row["question_number"])
-                    self.questions.upsert(
-                        (pillar.pk, number),
-                        {"text": row["question_text"], "graded": graded},
-                        on_create={"pillar": pillar, "number": number},
-                    )
-
-            self._guard(name, line, load)
+    def _question_row(self, row):
+        year = self._year(row["year_slug"])
+        if row["graded"] not in {"yes", "no"}:
+            raise ValueError(f"graded must be yes or no, not {row['graded']!r}")
+        graded = row["graded"] == "yes"
+        slug = slugify(row["pillar"])
+        if not slug:
+            raise ValueError("pillar is required")
+        kind = row["pillar"].lower() if row["pillar"].lower() in Pillar.Kind.values else Pillar.Kind.AREA
+        display = Pillar.Kind(kind).label if kind != Pillar.Kind.AREA else row["pillar"]
+        in_year = [k for k in self._positions if k[0] == year.slug]
+        position = self._positions.setdefault((year.slug, slug), len(in_year) + 1)
+        headline = not row["question_number"]
+        values = {"kind": kind, "name": display, "position": position}
+        if headline:
+            values |= {"headline_question": row["question_text"], "graded": graded}
+        elif (existing := self.pillars.get((year.pk, slug))) is None or not existing.headline_question:
+            values |= {"graded": self._any_graded[(year.slug, slug)]}
+        pillar = self.pillars.upsert((year.pk, slug), values, on_create={"year": year, "slug": slug})
+        if not headline:
+            number = _number(row["question_number"])
+            self.questions.upsert(
+                (pillar.pk, number),
+                {"text": row["question_text"], "graded": graded},
+                on_create={"pillar": pillar, "number": number},
+            )
 
     def load_judgments(self):
         columns = ["year_slug", "force_slug", "pillar", "question_number", "grade", "source_url"]
-        for name, line, row, seen in self._rows("peel_judgments.csv", columns):
+        self._each(
+            "peel_judgments.csv",
+            self._read("peel_judgments.csv", columns),
+            self._judgment_row,
+            key=lambda r: (r["year_slug"], r["force_slug"], slugify(r["pillar"]), r["question_number"]),
+            what=lambda r: "this grade",
+        )
 
-            def load(row=row, line=line, seen=seen):
-                year = self._year(row["year_slug"])
-                force = self._force(row["force_slug"])
-                pillar = self._pillar(year, row["pillar"])
-                self._once(seen, (year.slug, force.slug, pillar.slug, row["question_number"]), line, "this grade")
-                words = row["grade"].lower()
-                if words != NOT_GRADED and words not in GRADE_WORDS:
-                    raise ValueError(f"unknown grade {row['grade']!r}")
-                grade = GRADE_WORDS.get(words, "")
-                assessment = self.assessments.upsert(
-                    (force.pk, year.pk), {}, on_create={"force": force, "year": year, "status": Status.PUBLISHED}
-                )
-                # A question's row may come first: it makes an ungraded judgment that the pillar's row then grades.
-                values = {}
-                if not row["question_number"]:
-                    values = {"grade": grade, "not_graded": words == NOT_GRADED, "source_url": row["source_url"]}
-                judgment = self.pillar_judgments.upsert(
-                    (assessment.pk, pillar.pk),
-                    values,
-                    on_create={"assessment": assessment, "pillar": pillar, "status": Status.PUBLISHED},
-                    validate=_clean,
-                )
-                if row["question_number"]:
-                    self._question_judgment(judgment, row, grade)
-
-            self._guard(name, line, load)
+    def _judgment_row(self, row):
+        year = self._year(row["year_slug"])
+        force = self._force(row["force_slug"])
+        pillar = self._pillar(year, row["pillar"])
+        words = row["grade"].lower()
+        if words != NOT_GRADED and words not in GRADE_WORDS:
+            raise ValueError(f"unknown grade {row['grade']!r}")
+        grade = GRADE_WORDS.get(words, "")
+        assessment = self.assessments.upsert(
+            (force.pk, year.pk), {}, on_create={"force": force, "year": year, "status": Status.PUBLISHED}
+        )
+        # A question's row may come first: it makes an ungraded judgment that the pillar's row then grades.
+        values = {}
+        if not row["question_number"]:
+            values = {"grade": grade, "not_graded": words == NOT_GRADED, "source_url": row["source_url"]}
+        judgment = self.pillar_judgments.upsert(
+            (assessment.pk, pillar.pk),
+            values,
+            on_create={"assessment": assessment, "pillar": pillar, "status": Status.PUBLISHED},
+            validate=_clean,
+        )
+        if row["question_number"]:
+            self._question_judgment(judgment, row, grade)
 
     def _question_judgment(self, judgment, row, grade):
         question = self._question(judgment.pillar, row["question_number"])
@@ -377,38 +381,33 @@ class Loader:
             raise LoadError(name, getattr(error, "lineno", 0), str(error)) from None
         # TOML tables have no line numbers once parsed; an error names the table and its position instead.
         for index, item in enumerate(data.get("inspectors", []), 1):
-            self._guard(
-                name,
-                f"inspectors[{index}]",
-                lambda item=item: self.inspectors.upsert(
-                    item["name"],
-                    {"title": item.get("title", "HM Inspector of Constabulary")},
-                    on_create={"name": item["name"]},
-                ),
-            )
+            self._guard(name, f"inspectors[{index}]", self._inspector, item)
         for index, item in enumerate(data.get("assessments", []), 1):
-            self._guard(name, f"assessments[{index}]", lambda item=item: self._narrative_assessment(item))
+            self._guard(name, f"assessments[{index}]", self._narrative_assessment, item)
         for index, item in enumerate(data.get("reports", []), 1):
-            self._guard(name, f"reports[{index}]", lambda item=item: self._report(item))
+            self._guard(name, f"reports[{index}]", self._report, item)
         for index, item in enumerate(data.get("key_facts", []), 1):
-            self._guard(name, f"key_facts[{index}]", lambda item=item: self._key_fact(item))
+            self._guard(name, f"key_facts[{index}]", self._key_fact, item)
         for kind, store in (("context_points", self.context_points), ("plan_priorities", self.plan_priorities)):
             positions = Counter()
             for index, item in enumerate(data.get(kind, []), 1):
+                self._guard(name, f"{kind}[{index}]", self._force_list_item, item, store, positions)
 
-                def load(item=item, store=store, positions=positions):
-                    force = self._force(item["force"])
-                    positions[force.pk] += 1
-                    values = {"text": item["text"].strip()} | (
-                        {"group": item.get("group", "")} if store is self.plan_priorities else {}
-                    )
-                    store.upsert(
-                        (force.pk, positions[force.pk]),
-                        values,
-                        on_create={"force": force, "position": positions[force.pk]},
-                    )
+    def _inspector(self, item):
+        self.inspectors.upsert(
+            item["name"], {"title": item.get("title", "HM Inspector of Constabulary")}, on_create={"name": item["name"]}
+        )
 
-                self._guard(name, f"{kind}[{index}]", load)
+    def _force_list_item(self, item, store, positions):
+        """A point of context or a plan priority, numbered in the order the file gives them for each force."""
+        force = self._force(item["force"])
+        positions[force.pk] += 1
+        values = {"text": item["text"].strip()}
+        if store is self.plan_priorities:
+            values["group"] = item.get("group", "")
+        store.upsert(
+            (force.pk, positions[force.pk]), values, on_create={"force": force, "position": positions[force.pk]}
+        )
 
     def _narrative_assessment(self, item):
         force, year = self._force(item["force"]), self._year(item["year"])
