@@ -59,9 +59,13 @@ class Force(models.Model):
 
 class KeyFactQuerySet(models.QuerySet):
     def latest_for(self, force):
-        """The force's most recent period of key facts, in the order they are shown."""
+        """The force's most recent period of key facts, in the order they are shown (KeyFact.UNITS)."""
         latest = self.filter(force=force).order_by("-period").values("period")[:1]
-        return self.filter(force=force, period=models.Subquery(latest))
+        order = models.Case(
+            *(models.When(measure=measure, then=position) for position, measure in enumerate(KeyFact.UNITS)),
+            default=len(KeyFact.UNITS),
+        )
+        return self.filter(force=force, period=models.Subquery(latest)).order_by(order)
 
 
 class KeyFact(models.Model):
@@ -114,10 +118,6 @@ class KeyFact(models.Model):
 
     def __str__(self):
         return f"{self.force.short_name} {self.period}: {self.get_measure_display()}"
-
-    @property
-    def position(self):
-        return list(self.UNITS).index(self.measure)
 
     def _format(self, value):
         return None if value is None else self.UNITS[self.measure].format(value)

@@ -3,11 +3,10 @@ from django.urls import reverse
 
 from inspections.history import grade_history
 from inspections.models import Assessment, InspectionYear, Report
+from peel.breadcrumbs import breadcrumbs
 
 from .filters import ForceFilter
 from .models import Force, KeyFact
-
-HOME = ("Home", "/")
 
 
 def force_list(request):
@@ -19,7 +18,7 @@ def force_list(request):
     context = {
         "filter": forces,
         "rows": rows,
-        "breadcrumbs": [HOME, ("Police forces", None)],
+        "breadcrumbs": breadcrumbs(("Police forces", None)),
         "nav_section": "forces",
     }
     return render(request, "forces/force_list.html", context)
@@ -38,9 +37,9 @@ def force_detail(request, force):
         "assessments": sorted(assessments, key=lambda a: a.year.first_year),
         "years": years,
         "history": grade_history(years, assessments),
-        "key_facts": sorted(KeyFact.objects.latest_for(force), key=lambda f: f.position),
+        "key_facts": KeyFact.objects.latest_for(force),
         "reports": Report.objects.published().filter(force=force).select_related("year"),
-        "breadcrumbs": [HOME, ("Police forces", reverse("forces:force-list")), (force.short_name, None)],
+        "breadcrumbs": breadcrumbs(("Police forces", reverse("forces:force-list")), (force.short_name, None)),
         "nav_section": "forces",
     }
     return render(request, "forces/force_detail.html", context)

@@ -92,14 +92,23 @@ def grade_distribution(counts, grades):
     ]
 
 
-def sort_forces(rows, pillar_slug="", *, by_region=False):
-    """Rows of (force, judgments by pillar id) by name, or best grade first on one pillar; by region first
-    when the table is grouped by region."""
+def year_table(forces, assessments, pillars, *, sort="", by_region=False):
+    """Rows of (force, assessment or None, its judgment for each pillar in order) for a year's table.
+
+    Rows are by force name, or best grade first on the pillar whose slug is ``sort``; by region first when
+    the table is grouped by region. An unknown ``sort`` is ignored.
+    """
+    rows = []
+    for force in forces:
+        assessment = assessments.get(force.pk)
+        judgments = {j.pillar_id: j for j in assessment.published_judgments} if assessment else {}
+        rows.append((force, assessment, [judgments.get(p.pk) for p in pillars]))
+    column = next((i for i, p in enumerate(pillars) if p.slug == sort), None)
 
     def key(row):
-        force, judgments = row
-        judgment = next((j for j in judgments.values() if j.pillar.slug == pillar_slug), None)
+        force, _, judgments = row
+        judgment = judgments[column] if column is not None else None
         rank = Grade.rank(judgment.grade) if judgment and judgment.grade else len(Grade.values)
-        return (force.region.name if by_region else "", rank if pillar_slug else 0, force.short_name)
+        return (force.region.name if by_region else "", rank if column is not None else 0, force.short_name)
 
     return sorted(rows, key=key)

@@ -3,11 +3,10 @@ from django.urls import reverse
 
 from forces.filters import ForceFilter
 from forces.models import Force, KeyFact
+from peel.breadcrumbs import breadcrumbs
 
-from .history import changes_for, grade_distribution, sort_forces
+from .history import changes_for, grade_distribution, year_table
 from .models import Assessment, InspectionYear, PillarJudgment, Report
-
-HOME = ("Home", "/")
 
 
 def home(request):
@@ -24,10 +23,8 @@ def home(request):
 
 def year_list(request):
     years = InspectionYear.objects.published().with_assessment_counts().order_by("-first_year")
-    breadcrumbs = [HOME, ("PEEL years", None)]
-    return render(
-        request, "inspections/year_list.html", {"years": years, "breadcrumbs": breadcrumbs, "nav_section": "years"}
-    )
+    context = {"years": years, "breadcrumbs": breadcrumbs(("PEEL years", None)), "nav_section": "years"}
+    return render(request, "inspections/year_list.html", context)
 
 
 def year_detail(request, year):
@@ -35,11 +32,9 @@ def year_detail(request, year):
     pillars = list(year.pillars.all())
     forces = ForceFilter(request.GET, queryset=Force.objects.select_related("region"))
     assessments = Assessment.objects.published().for_year(year).with_grades().by_force()
-    rows = [(force, _grades_by_pillar(assessments.get(force.pk))) for force in forces.qs]
     sort = request.GET.get("sort", "")
     group_by_region = request.GET.get("group") == "region"
-    rows = sort_forces(rows, sort if sort in {p.slug for p in pillars} else "", by_region=group_by_region)
-    rows = [(force, assessments.get(force.pk), [grades.get(p.pk) for p in pillars]) for force, grades in rows]
+    rows = year_table(forces.qs, assessments, pillars, sort=sort, by_region=group_by_region)
     context = {
         "year": year,
         "pillars": pillars,
@@ -48,14 +43,10 @@ def year_detail(request, year):
         "sort": sort,
         "group_by_region": group_by_region,
         "sort_choices": [("", "Force name")] + [(p.slug, p.name) for p in pillars if p.graded],
-        "breadcrumbs": [HOME, ("PEEL years", reverse("inspections:year-list")), (year.title, None)],
+        "breadcrumbs": breadcrumbs(("PEEL years", reverse("inspections:year-list")), (year.title, None)),
         "nav_section": "years",
     }
     return render(request, "inspections/year_detail.html", context)
-
-
-def _grades_by_pillar(assessment):
-    return {} if assessment is None else {j.pillar_id: j for j in assessment.published_judgments}
 
 
 def assessment_detail(request, force, year):
@@ -70,15 +61,14 @@ def assessment_detail(request, force, year):
         "previous_year": previous_year,
         "judgments": judgments,
         "reports": Report.objects.published().filter(force=force, year=assessment.year),
-        "key_facts": sorted(KeyFact.objects.latest_for(force), key=lambda f: f.position),
+        "key_facts": KeyFact.objects.latest_for(force),
         "context_points": force.context_points.all(),
         "plan_priorities": force.plan_priorities.all(),
-        "breadcrumbs": [
-            HOME,
+        "breadcrumbs": breadcrumbs(
             ("Police forces", reverse("forces:force-list")),
             (force.short_name, force.get_absolute_url()),
             (assessment.year.title, None),
-        ],
+        ),
         "nav_section": "forces",
     }
     return render(request, "inspections/assessment_detail.html", context)
@@ -113,13 +103,12 @@ def pillar_detail(request, force, year, pillar):
         "pillar": judgment.pillar,
         "previous_year": previous_year,
         "questions": judgment.questions_with_answers(),
-        "breadcrumbs": [
-            HOME,
+        "breadcrumbs": breadcrumbs(
             ("Police forces", reverse("forces:force-list")),
             (assessment.force.short_name, assessment.force.get_absolute_url()),
             (assessment.year.title, assessment.get_absolute_url()),
             (judgment.pillar.name, None),
-        ],
+        ),
         "nav_section": "forces",
     }
     return render(request, "inspections/pillar_detail.html", context)
