@@ -44,6 +44,13 @@ class Force(models.Model):
     slug = models.SlugField(max_length=80, unique=True, help_text="Used in the force’s web address.")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="forces")
     country = models.CharField(max_length=10, choices=Country, default=Country.ENGLAND)
+    other_names = models.TextField(
+        blank=True,
+        help_text=(
+            "Other names people search for, one per line: a former name (“Hampshire Constabulary”), "
+            "a common short form (“the Met”) or the place it polices (“London”)."
+        ),
+    )
 
     objects = ForceQuerySet.as_manager()
 

@@ -109,6 +109,9 @@ class InspectionYear(Publishable):
         max_length=5, choices=Precision, default=Precision.DAY, help_text="Whether the date is known to the day."
     )
     notes = models.TextField(blank=True, help_text="Shown on the year’s page. Markdown.")
+    source_notes = models.TextField(
+        blank=True, help_text="Where this year’s facts and dates came from. For staff: never shown on the public site."
+    )
 
     objects = InspectionYearQuerySet.as_manager()
 
@@ -245,6 +248,13 @@ class AssessmentQuerySet(models.QuerySet):
         return self.published().filter(pk=models.Subquery(newest))
 
 
+class NarrativeOrigin(models.TextChoices):
+    """Whose words an assessment's narrative is: the inspectorate's, or a summary written for this site."""
+
+    INSPECTORATE = "inspectorate", "The inspectorate’s published words"
+    SITE_SUMMARY = "site-summary", "A summary written for this site from the published assessment"
+
+
 class Assessment(Publishable):
     """One force's PEEL assessment for one year."""
 
@@ -259,7 +269,16 @@ class Assessment(Publishable):
     looking_ahead = models.TextField(
         "looking ahead", blank=True, help_text="What HMI will look at next year. Markdown."
     )
-    report_url = models.URLField("full report", blank=True)
+    narrative_origin = models.CharField(
+        max_length=12,
+        choices=NarrativeOrigin,
+        default=NarrativeOrigin.INSPECTORATE,
+        help_text=(
+            "A summary written for this site is labelled as such on the page and is never shown as "
+            "HM Inspector’s own words."
+        ),
+    )
+    report_url = models.URLField("full report", blank=True, help_text="The inspectorate’s page for this assessment.")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AssessmentQuerySet.as_manager()
