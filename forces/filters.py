@@ -10,6 +10,8 @@ class ForceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Force name",
         method="search",
+        max_length=100,
+        error_messages={"max_length": "Force name must be 100 characters or fewer"},
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
     )
     region = django_filters.ModelChoiceFilter(

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from inspections.history import grade_history
 from inspections.models import Assessment, InspectionYear, Report
@@ -9,6 +10,7 @@ from .filters import ForceFilter
 from .models import Force, KeyFact
 
 
+@require_safe
 def force_list(request):
     forces = ForceFilter(
         request.GET, queryset=Force.objects.select_related("region").order_by("region__name", "short_name")
@@ -24,6 +26,7 @@ def force_list(request):
     return render(request, "forces/force_list.html", context)
 
 
+@require_safe
 def force_detail(request, force):
     force = get_object_or_404(
         Force.objects.select_related("region").prefetch_related("context_points", "plan_priorities"), slug=force

@@ -317,12 +317,21 @@ GRADE_IS_KNOWN = Q(grade="") | Q(grade__in=Grade.values)
 class JudgmentRules:
     """What pillar and question judgments share: the checks a grade must pass and how a missing one reads."""
 
-    def _related(self, name):
-        """A related object, which may not be saved yet (a new assessment with its judgments), or None."""
-        try:
-            return getattr(self, name)
-        except ObjectDoesNotExist:
-            return None
+    def _related(self, path):
+        """A related object along a dotted path ("assessment.year"), or None where a link is not set yet.
+
+        The admin checks a new assessment's judgments against it before anything is saved, so a parent may
+        be unsaved, or missing a field the person left blank: that field gets its own error, not this check.
+        """
+        obj = self
+        for name in path.split("."):
+            try:
+                obj = getattr(obj, name)
+            except ObjectDoesNotExist:
+                return None
+            if obj is None:
+                return None
+        return obj
 
     def _grade_status(self, *, graded):
         """The grade's value and the words shown for it, saying why there is none when there is none."""
@@ -400,14 +409,14 @@ class PillarJudgment(JudgmentRules, Publishable):
         return f"{self.assessment}: {self.pillar.name}"
 
     def clean(self):
-        assessment, pillar = self._related("assessment"), self._related("pillar")
+        year, pillar = self._related("assessment.year"), self._related("pillar")
         if self.not_graded and self.grade:
             raise ValidationError({"not_graded": "A judgment marked “not graded” cannot also have a grade."})
-        if assessment is None or pillar is None:
+        if year is None or pillar is None:
             return
-        if pillar.year_id != assessment.year_id:
-            raise ValidationError({"pillar": f"This pillar belongs to {pillar.year}, not {assessment.year}."})
-        self._check_grade(graded=pillar.graded, what="pillar", year=assessment.year)
+        if pillar.year_id != year.pk:
+            raise ValidationError({"pillar": f"This pillar belongs to {pillar.year}, not {year}."})
+        self._check_grade(graded=pillar.graded, what="pillar", year=year)
 
     def get_absolute_url(self):
         return reverse(
@@ -449,12 +458,14 @@ class QuestionJudgment(JudgmentRules, models.Model):
         return f"{self.pillar_judgment}: question {self.question.number}"
 
     def clean(self):
-        judgment, question = self._related("pillar_judgment"), self._related("question")
-        if judgment is None or question is None:
+        pillar, question = self._related("pillar_judgment.pillar"), self._related("question")
+        if pillar is None or question is None:
             return
-        if question.pillar_id != judgment.pillar_id:
-            raise ValidationError({"question": f"This question is not one of {judgment.pillar}’s."})
-        self._check_grade(graded=question.graded, what="question", year=judgment.assessment.year)
+        if question.pillar_id != pillar.pk:
+            raise ValidationError({"question": f"This question is not one of {pillar}’s."})
+        self._check_grade(
+            graded=question.graded, what="question", year=self._related("pillar_judgment.assessment.year")
+        )
 
     @cached_property
     def grade_status(self):
@@ -463,7 +474,8 @@ class QuestionJudgment(JudgmentRules, models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(published_q())
+        """Published reports of no year, or of a published year: a draft year hides its reports too."""
+        return self.filter(published_q()).filter(Q(year__isnull=True) | published_q("year__"))
 
 
 class Report(Publishable):

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from forces.filters import ForceFilter
 from forces.models import Force, KeyFact
@@ -9,6 +10,7 @@ from .history import changes_for, grade_distribution, year_table
 from .models import Assessment, InspectionYear, PillarJudgment, Report
 
 
+@require_safe
 def home(request):
     year = InspectionYear.objects.with_assessment_counts().latest_published()
     glance = []
@@ -21,12 +23,14 @@ def home(request):
     )
 
 
+@require_safe
 def year_list(request):
     years = InspectionYear.objects.published().with_assessment_counts().order_by("-first_year")
     context = {"years": years, "breadcrumbs": breadcrumbs(("PEEL years", None)), "nav_section": "years"}
     return render(request, "inspections/year_list.html", context)
 
 
+@require_safe
 def year_detail(request, year):
     year = get_object_or_404(InspectionYear.objects.published(), slug=year)
     pillars = list(year.pillars.all())
@@ -49,6 +53,7 @@ def year_detail(request, year):
     return render(request, "inspections/year_detail.html", context)
 
 
+@require_safe
 def assessment_detail(request, force, year):
     assessment = get_object_or_404(Assessment.objects.published().for_page(), force__slug=force, year__slug=year)
     judgments = assessment.published_judgments
@@ -86,6 +91,7 @@ def _compare_with_year_before(assessment, judgments):
     return previous_year
 
 
+@require_safe
 def pillar_detail(request, force, year, pillar):
     judgment = get_object_or_404(
         PillarJudgment.objects.published().for_page(),

@@ -10,6 +10,7 @@ from tests.factories import (
     make_grade_history,
     make_judgment,
     make_key_fact,
+    make_report,
     make_year,
 )
 from tests.inspections.test_views import text_of
@@ -161,3 +162,31 @@ def test_key_facts_are_drawn_as_bars_against_the_national_figure(client):
     html = client.get("/forces/kent/").content.decode()
     assert 'class="peel-bars__bar peel-bars__bar--local" x="0" y="0" width="100.0"' in html
     assert 'class="peel-bars__bar peel-bars__bar--national" x="0" y="0" width="50.0"' in html
+
+
+def test_a_published_report_of_a_draft_year_is_on_no_public_page(client):
+    force = make_force(short_name="Kent", slug="kent")
+    live, draft = make_year(first_year=2016), make_year(first_year=2017, status=Status.DRAFT)
+    make_judgment(assessment=make_assessment(force=force, year=live))
+    make_report(force=force, year=live, title="Live year report")
+    make_report(force=force, year=draft, title="Draft year report")
+    make_report(force=force, title="Report of no year")
+    page = text_of(client.get("/forces/kent/"))
+    assert "Live year report" in page
+    assert "Report of no year" in page
+    assert "Draft year report" not in page
+
+
+def test_force_search_is_limited_in_length(client):
+    make_force(name="Kent Police", short_name="Kent", slug="kent")
+    response = client.get("/forces/", {"q": "k" * 50_000})
+    assert response.status_code == 200
+    assert "Force name must be 100 characters or fewer" in text_of(response)
+
+
+@pytest.mark.parametrize("path", ["/", "/forces/", "/forces/kent/"])
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options", "trace"])
+def test_public_pages_answer_only_get_and_head(client, path, method):
+    make_force(name="Kent Police", short_name="Kent", slug="kent")
+    assert client.head(path).status_code == 200
+    assert getattr(client, method)(path).status_code == 405

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from inspections.models import Assessment, PillarJudgment
-from tests.factories import make_assessment, make_judgment, make_pillar
+from tests.factories import make_assessment, make_judgment, make_pillar, make_question
 
 OUR_APPS = {"forces", "inspections", "consultations"}
 MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
@@ -127,3 +127,46 @@ def test_a_new_assessment_with_a_judgment_is_checked_against_its_year(admin_clie
     assert response.status_code == 200
     assert "does not use “adequate”" in response.content.decode()
     assert not PillarJudgment.objects.filter(pillar=year_pillar).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("grade", ["good", ""])
+def test_a_new_assessment_with_no_year_and_a_judgment_shows_field_errors(admin_client, grade):
+    pillar = make_pillar()
+    response = admin_client.post(
+        reverse("admin:inspections_assessment_add"),
+        {
+            "force": make_assessment().force_id,
+            "year": "",
+            "status": "draft",
+            "pillar_judgments-TOTAL_FORMS": "1",
+            "pillar_judgments-INITIAL_FORMS": "0",
+            "pillar_judgments-0-pillar": pillar.pk,
+            "pillar_judgments-0-grade": grade,
+            "pillar_judgments-0-status": "draft",
+        },
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert Assessment.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("blank", ["assessment", "pillar", "both"])
+def test_a_new_pillar_judgment_with_a_blank_parent_and_a_question_shows_field_errors(admin_client, blank):
+    judgment = make_judgment()
+    question = make_question(pillar=judgment.pillar)
+    data = {
+        "assessment": "" if blank in ("assessment", "both") else judgment.assessment_id,
+        "pillar": "" if blank in ("pillar", "both") else judgment.pillar_id,
+        "grade": "good",
+        "status": "draft",
+        "question_judgments-TOTAL_FORMS": "1",
+        "question_judgments-INITIAL_FORMS": "0",
+        "question_judgments-0-question": question.pk,
+        "question_judgments-0-grade": "good",
+    }
+    response = admin_client.post(reverse("admin:inspections_pillarjudgment_add"), data)
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert PillarJudgment.objects.count() == 1
