@@ -28,3 +28,30 @@ class ForceFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+
+class YearChoiceForm(forms.Form):
+    """Which PEEL year's grades a list of forces shows: a published year's slug, the default year when none
+    is given, and the default with an error message when the slug is not one of them."""
+
+    year = forms.ChoiceField(
+        label="Show grades for",
+        error_messages={"invalid_choice": "Choose a PEEL year from the list"},
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    def __init__(self, data, *, years, default):
+        self.years = {year.slug: year for year in years}
+        self.default = default
+        if default and not data.get("year"):
+            data = data.copy()
+            data["year"] = default.slug
+        super().__init__(data)
+        self.fields["year"].choices = [(year.slug, year.title) for year in years]
+
+    @property
+    def chosen(self):
+        """The year to show: the one asked for when it is valid, else the default."""
+        if self.is_valid():
+            return self.years[self.cleaned_data["year"]]
+        return self.default

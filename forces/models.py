@@ -113,7 +113,7 @@ class KeyFact(models.Model):
         blank=True,
         help_text="The figure for England and Wales, where one is published.",
     )
-    source_url = models.URLField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
 
     objects = KeyFactQuerySet.as_manager()
 

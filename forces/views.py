@@ -2,23 +2,35 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from inspections.history import grade_history
-from inspections.models import Assessment, InspectionYear, Report
+from inspections.history import YearRow, grade_history, year_table
+from inspections.models import Assessment, InspectionYear, Pillar, Report, headline_year
 from peel.breadcrumbs import breadcrumbs
 
-from .filters import ForceFilter
+from .filters import ForceFilter, YearChoiceForm
 from .models import Force, KeyFact
 
 
 @require_safe
 def force_list(request):
+    """Every force by region, with its grades for one year: the headline year unless the reader picks another,
+    so that every row compares like with like."""
     forces = ForceFilter(
         request.GET, queryset=Force.objects.select_related("region").order_by("region__name", "short_name")
     )
-    latest = Assessment.objects.latest_per_force().with_grades().by_force()
-    rows = [(force, latest.get(force.pk)) for force in forces.qs]
+    years = InspectionYear.objects.coverage(Force.objects.count())
+    choice = YearChoiceForm(request.GET, years=years, default=headline_year(years))
+    year = choice.chosen
+    rows = []
+    if year:
+        pillars = [p for p in Pillar.objects.filter(year=year) if p.graded]
+        assessments = Assessment.objects.published().for_year(year).with_grades().by_force()
+        rows = year_table(forces.qs, assessments, pillars, by_region=True)
+    else:
+        rows = [YearRow(force, None, []) for force in forces.qs]
     context = {
         "filter": forces,
+        "choice": choice,
+        "year": year,
         "rows": rows,
         "breadcrumbs": breadcrumbs(("Police forces", None)),
         "nav_section": "forces",

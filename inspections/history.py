@@ -4,6 +4,7 @@ Nothing here queries the database: the views fetch the years and judgments, and 
 them. "Better", "same" and "worse" are always worked out here and never stored.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import GRADE_ABBREVIATIONS, Change, Grade
@@ -74,26 +75,49 @@ def changes_for(judgments, previous_judgments, *, year, previous_year):
     return judgments
 
 
-def grade_distribution(counts, grades):
-    """Per pillar, how many forces got each grade on the year's scale, from ``grade_counts()`` rows."""
+def grade_distribution(counts, grades, *, force_count):
+    """Per pillar, how many forces got each grade on the year's scale, how many the inspectorate did not
+    grade, and how many have no grade recorded here, from ``grade_counts()`` rows."""
     pillars = {}
     for row in counts:
-        pillar = pillars.setdefault(row["pillar_id"], {"name": row["pillar__name"], "counts": {}, "total": 0})
-        pillar["counts"][row["grade"]] = row["forces"]
-        pillar["total"] += row["forces"]
-    return [
-        {
-            "name": p["name"],
-            "total": p["total"],
-            "grades": [(grade, p["counts"].get(grade.value, 0)) for grade in grades],
-            "ungraded": p["counts"].get("", 0),
-        }
-        for p in pillars.values()
-    ]
+        pillar = pillars.setdefault(row["pillar_id"], {"name": row["pillar__name"], "counts": Counter()})
+        key = row["grade"] or ("not-graded" if row["not_graded"] else "")
+        pillar["counts"][key] += row["forces"]
+    result = []
+    for p in pillars.values():
+        graded = [(grade, p["counts"][grade.value]) for grade in grades]
+        not_graded = p["counts"]["not-graded"]
+        result.append(
+            {
+                "name": p["name"],
+                "grades": graded,
+                "not_graded": not_graded,
+                "no_grade": force_count - sum(n for _, n in graded) - not_graded,
+            }
+        )
+    return result
+
+
+@dataclass
+class YearRow:
+    """One force's line in a year's table: its assessment (or None) and a cell per graded pillar."""
+
+    force: object
+    assessment: object
+    cells: list  # (pillar, judgment or None) in the pillars' order
+
+    @property
+    def recorded(self):
+        """How many of the pillars have a grade recorded (or a recorded decision not to grade)."""
+        return sum(1 for _, judgment in self.cells if judgment and (judgment.grade or judgment.not_graded))
+
+    @property
+    def missing(self):
+        return len(self.cells) - self.recorded
 
 
 def year_table(forces, assessments, pillars, *, sort="", by_region=False):
-    """Rows of (force, assessment or None, its judgment for each pillar in order) for a year's table.
+    """A YearRow per force for a year's table, from assessments carrying ``published_judgments``.
 
     Rows are by force name, or best grade first on the pillar whose slug is ``sort``; by region first when
     the table is grouped by region. An unknown ``sort`` is ignored.
@@ -102,13 +126,12 @@ def year_table(forces, assessments, pillars, *, sort="", by_region=False):
     for force in forces:
         assessment = assessments.get(force.pk)
         judgments = {j.pillar_id: j for j in assessment.published_judgments} if assessment else {}
-        rows.append((force, assessment, [judgments.get(p.pk) for p in pillars]))
+        rows.append(YearRow(force, assessment, [(p, judgments.get(p.pk)) for p in pillars]))
     column = next((i for i, p in enumerate(pillars) if p.slug == sort), None)
 
     def key(row):
-        force, _, judgments = row
-        judgment = judgments[column] if column is not None else None
+        judgment = row.cells[column][1] if column is not None else None
         rank = Grade.rank(judgment.grade) if judgment and judgment.grade else len(Grade.values)
-        return (force.region.name if by_region else "", rank if column is not None else 0, force.short_name)
+        return (row.force.region.name if by_region else "", rank if column is not None else 0, row.force.short_name)
 
     return sorted(rows, key=key)

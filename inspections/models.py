@@ -1,6 +1,7 @@
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -83,6 +84,36 @@ class InspectionYearQuerySet(models.QuerySet):
         """The published year straight before ``year``, which grades are compared with."""
         return self.published().filter(first_year__lt=year.first_year).order_by("-first_year").first()
 
+    def with_coverage(self):
+        """Each year with how much of it is recorded here: ``graded_pillar_count`` (its graded pillars or
+        areas), ``recorded_grade_count`` (published pillar grades, counting a recorded decision not to grade)
+        and ``graded_force_count`` (forces with at least one of them)."""
+        recorded = (
+            PillarJudgment.objects.published()
+            .filter(assessment__year=models.OuterRef("pk"), pillar__graded=True)
+            .filter(~Q(grade="") | Q(not_graded=True))
+            .values("assessment__year")
+        )
+        pillars = Pillar.objects.filter(year=models.OuterRef("pk"), graded=True).values("year")
+
+        def count(queryset, expression):
+            total = queryset.annotate(n=expression).values("n")
+            return Coalesce(models.Subquery(total, output_field=models.IntegerField()), 0)
+
+        return self.annotate(
+            graded_pillar_count=count(pillars, models.Count("pk")),
+            recorded_grade_count=count(recorded, models.Count("pk")),
+            graded_force_count=count(recorded, models.Count("assessment__force", distinct=True)),
+        )
+
+    def coverage(self, force_count):
+        """The published years, newest first, each with ``graded_force_count`` and ``force_count`` (how many
+        forces there are) for saying how partial it is. One query."""
+        years = list(self.published().with_coverage().order_by("-first_year"))
+        for year in years:
+            year.force_count = force_count
+        return years
+
     def with_assessment_counts(self):
         return self.annotate(
             assessment_count=models.Count("assessments", filter=published_q("assessments__"), distinct=True),
@@ -142,8 +173,38 @@ class InspectionYear(Publishable):
     def comparability_warning(self):
         return NOT_COMPARABLE_WARNING if self.scale == Scale.FIVE_POINT else ""
 
+    @property
+    def pillar_word(self):
+        """What the year grades: "pillar" (2014 to 2018/19) or "area" (areas of policing, 2021/22 on)."""
+        return "area" if self.scale == Scale.FIVE_POINT else "pillar"
+
+    # The properties below need the annotations of with_coverage() and the force_count set by coverage().
+    @property
+    def expected_grade_count(self):
+        """A grade for every force on every graded pillar: what a complete year holds."""
+        return self.force_count * self.graded_pillar_count
+
+    @property
+    def recorded_percent(self):
+        return round(100 * self.recorded_grade_count / self.expected_grade_count) if self.expected_grade_count else 0
+
+    @property
+    def is_partial(self):
+        return self.recorded_grade_count < self.expected_grade_count
+
+    @property
+    def ungraded_force_count(self):
+        return self.force_count - self.graded_force_count
+
     def is_comparable_with(self, other):
         return other is not None and other.scale == self.scale
+
+
+def headline_year(years):
+    """The year to lead with and compare forces by, from ``coverage()``: the newest year with more than half
+    of its grades (every force on every graded pillar) recorded here, else the newest with any, else None."""
+    most = next((y for y in years if y.recorded_grade_count * 2 > y.expected_grade_count), None)
+    return most or next((y for y in years if y.recorded_grade_count), None)
 
 
 class Pillar(models.Model):
@@ -198,7 +259,7 @@ class Inspector(models.Model):
 
     name = models.CharField(max_length=120)
     title = models.CharField(max_length=160, default="HM Inspector of Constabulary")
-    contact_url = models.URLField(blank=True)
+    contact_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -278,7 +339,9 @@ class Assessment(Publishable):
             "HM Inspector’s own words."
         ),
     )
-    report_url = models.URLField("full report", blank=True, help_text="The inspectorate’s page for this assessment.")
+    report_url = models.URLField(
+        "full report", max_length=500, blank=True, help_text="The inspectorate’s page for this assessment."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AssessmentQuerySet.as_manager()
@@ -370,9 +433,11 @@ class PillarJudgmentQuerySet(models.QuerySet):
         )
 
     def grade_counts(self):
-        """How many forces got each grade, per pillar: rows of pillar id and name, grade and count."""
+        """How many forces got each grade, per graded pillar: rows of pillar id and name, grade, whether it
+        was a decision not to grade, and count."""
         return (
-            self.values("pillar_id", "pillar__name", "pillar__position", "grade")
+            self.filter(pillar__graded=True)
+            .values("pillar_id", "pillar__name", "pillar__position", "grade", "not_graded")
             .annotate(forces=models.Count("id"))
             .order_by("pillar__position", "pillar_id", "grade")
         )
@@ -393,7 +458,7 @@ class PillarJudgment(JudgmentRules, Publishable):
         ),
     )
     last_updated = models.DateField(null=True, blank=True)
-    source_url = models.URLField(blank=True, help_text="Where the grade was published.")
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where the grade was published.")
 
     objects = PillarJudgmentQuerySet.as_manager()
 
@@ -445,7 +510,7 @@ class QuestionJudgment(JudgmentRules, models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="judgments")
     grade = models.CharField(max_length=20, choices=Grade, blank=True, help_text="Leave blank where not graded.")
     summary = models.TextField(blank=True, help_text="Markdown.")
-    source_url = models.URLField(blank=True, help_text="Where the grade was published.")
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where the grade was published.")
 
     class Meta:
         ordering = ["pillar_judgment", "question__number"]
@@ -491,7 +556,7 @@ class Report(Publishable):
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.OTHER)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="Markdown.")
-    url = models.URLField("link", blank=True)
+    url = models.URLField("link", max_length=500, blank=True)
     published_on = models.DateField(null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()

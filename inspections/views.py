@@ -7,20 +7,20 @@ from forces.models import Force, KeyFact
 from peel.breadcrumbs import breadcrumbs
 
 from .history import changes_for, grade_distribution, year_table
-from .models import Assessment, InspectionYear, PillarJudgment, Report
+from .models import Assessment, InspectionYear, PillarJudgment, Report, headline_year
 
 
 @require_safe
 def home(request):
-    year = InspectionYear.objects.with_assessment_counts().latest_published()
+    years = InspectionYear.objects.coverage(Force.objects.count())
+    year = headline_year(years)
     glance = []
     if year:
         counts = PillarJudgment.objects.published().for_year(year).grade_counts()
-        glance = grade_distribution(counts, year.allowed_grades)
-    years = InspectionYear.objects.published().order_by("-first_year")
-    return render(
-        request, "inspections/home.html", {"year": year, "glance": glance, "years": years, "nav_section": "home"}
-    )
+        glance = grade_distribution(counts, year.allowed_grades, force_count=year.force_count)
+    newer = [y for y in years if year and y.first_year > year.first_year and y.graded_force_count]
+    context = {"year": year, "glance": glance, "newer": newer, "years": years, "nav_section": "home"}
+    return render(request, "inspections/home.html", context)
 
 
 @require_safe
@@ -34,19 +34,24 @@ def year_list(request):
 def year_detail(request, year):
     year = get_object_or_404(InspectionYear.objects.published(), slug=year)
     pillars = list(year.pillars.all())
+    graded = [p for p in pillars if p.graded]
     forces = ForceFilter(request.GET, queryset=Force.objects.select_related("region"))
     assessments = Assessment.objects.published().for_year(year).with_grades().by_force()
     sort = request.GET.get("sort", "")
     group_by_region = request.GET.get("group") == "region"
-    rows = year_table(forces.qs, assessments, pillars, sort=sort, by_region=group_by_region)
+    rows = year_table(forces.qs, assessments, graded, sort=sort, by_region=group_by_region)
     context = {
         "year": year,
-        "pillars": pillars,
+        "pillars": graded,
+        "ungraded_pillars": [p for p in pillars if not p.graded],
         "filter": forces,
-        "rows": rows,
+        "force_total": len(rows),
+        "rows": [row for row in rows if row.recorded],
+        "forces_without_grades": [row.force for row in rows if not row.recorded],
+        "complete_count": sum(1 for row in rows if row.recorded and not row.missing),
         "sort": sort,
         "group_by_region": group_by_region,
-        "sort_choices": [("", "Force name")] + [(p.slug, p.name) for p in pillars if p.graded],
+        "sort_choices": [("", "Force name")] + [(p.slug, p.name) for p in graded],
         "breadcrumbs": breadcrumbs(("PEEL years", reverse("inspections:year-list")), (year.title, None)),
         "nav_section": "years",
     }

@@ -1,3 +1,5 @@
+from peel.inspectorate import PEEL_ASSESSMENTS_URL
+
 # The service navigation: (section, label, URL name). A view marks its section with ``nav_section``.
 NAVIGATION = [
     ("home", "Home", "home"),
@@ -7,4 +9,4 @@ NAVIGATION = [
 
 
 def navigation(request):
-    return {"navigation": NAVIGATION}
+    return {"navigation": NAVIGATION, "inspectorate_url": PEEL_ASSESSMENTS_URL}

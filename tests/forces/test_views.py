@@ -10,6 +10,7 @@ from tests.factories import (
     make_grade_history,
     make_judgment,
     make_key_fact,
+    make_pillar,
     make_report,
     make_year,
 )
@@ -18,24 +19,70 @@ from tests.inspections.test_views import text_of
 pytestmark = pytest.mark.django_db
 
 
-def test_forces_are_listed_by_region_with_their_latest_grades(client):
+def test_forces_are_listed_by_region_with_the_grades_of_one_named_year(client):
     kent = make_force(name="Kent Police", short_name="Kent", slug="kent")
+    essex = make_force(name="Essex Police", short_name="Essex", slug="essex", region=kent.region)
     old, new = make_year(first_year=2016, title="PEEL 2016"), make_year(first_year=2017, title="PEEL 2017")
     make_judgment(assessment=make_assessment(force=kent, year=old), grade="inadequate")
     make_judgment(assessment=make_assessment(force=kent, year=new), grade="outstanding")
+    make_judgment(assessment=make_assessment(force=essex, year=new), grade="good")
     page = text_of(client.get("/forces/"))
-    assert f"Forces in {kent.region.name}" in page
-    assert "Kent Police PEEL 2017 assessment of Kent Effectiveness: Outstanding" in page
+    assert "Grades from PEEL 2017" in page
+    assert f"Forces in {kent.region.name} with their grades from PEEL 2017" in page
+    assert "Essex Police Effectiveness: Good" in page
+    assert "Kent Police Effectiveness: Outstanding" in page
     assert "Inadequate" not in page
 
 
-def test_the_latest_grades_ignore_a_draft_assessment(client):
+def test_the_force_list_leads_with_the_newest_year_most_forces_have_grades_for(client):
+    kent, essex = make_force(short_name="Kent"), make_force(short_name="Essex")
+    full, partial = make_year(first_year=2016, title="PEEL 2016"), make_year(first_year=2017, title="PEEL 2017")
+    full_pillar, partial_pillar = make_pillar(year=full), make_pillar(year=partial)
+    make_judgment(assessment=make_assessment(force=kent, year=full), pillar=full_pillar, grade="good")
+    make_judgment(assessment=make_assessment(force=essex, year=full), pillar=full_pillar, grade="good")
+    make_judgment(assessment=make_assessment(force=kent, year=partial), pillar=partial_pillar, grade="inadequate")
+    page = text_of(client.get("/forces/"))
+    assert "Grades from PEEL 2016" in page
+    assert "Inadequate" not in page
+    chosen = text_of(client.get("/forces/", {"year": partial.slug}))
+    assert "Grades from PEEL 2017" in chosen
+    assert f"{kent.name} Effectiveness: Inadequate" in chosen
+    assert f"{essex.name} No PEEL 2017 grades recorded here" in chosen
+
+
+def test_the_force_list_says_which_pillars_have_no_grade_recorded(client):
+    force = make_force()
+    year = make_year(first_year=2016, title="PEEL 2016")
+    assessment = make_assessment(force=force, year=year)
+    make_judgment(assessment=assessment, grade="good")
+    make_pillar(year=year, name="Legitimacy")
+    page = text_of(client.get("/forces/"))
+    assert "No grade recorded here for 1 of 2 pillars." in page
+
+
+def test_an_unknown_year_on_the_force_list_is_refused_with_a_message(client):
     force = make_force()
     make_judgment(assessment=make_assessment(force=force, year=make_year(first_year=2016, title="PEEL 2016")))
-    make_assessment(force=force, year=make_year(first_year=2017, title="PEEL 2017"), status=Status.DRAFT)
+    response = client.get("/forces/", {"year": "2099"})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert page.startswith("Error: Police forces")
+    assert "There is a problem Choose a PEEL year from the list" in page
+    assert "Grades from PEEL 2016" in page
+
+
+def test_the_force_list_ignores_a_draft_assessment(client):
+    force = make_force()
+    make_judgment(assessment=make_assessment(force=force, year=make_year(first_year=2016, title="PEEL 2016")))
+    later = make_year(first_year=2017, title="PEEL 2017")
+    make_judgment(assessment=make_assessment(force=force, year=later, status=Status.DRAFT), grade="inadequate")
+    make_year(first_year=2018, title="PEEL 2018", status=Status.DRAFT)
     page = text_of(client.get("/forces/"))
-    assert "PEEL 2016" in page
-    assert "PEEL 2017" not in page
+    assert "Grades from PEEL 2016" in page
+    assert "PEEL 2018" not in page
+    later_page = text_of(client.get("/forces/", {"year": later.slug}))
+    assert "No PEEL 2017 grades recorded here" in later_page
+    assert "Inadequate" not in later_page
 
 
 def test_force_search_narrows_the_list_and_says_when_nothing_matches(client):

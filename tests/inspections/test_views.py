@@ -21,9 +21,13 @@ pytestmark = pytest.mark.django_db
 
 def text_of(response):
     """The page's visible text with tags removed and spaces folded, for reading like a person would."""
-    html = response.content.decode()
+    return text_of_html(response.content.decode())
+
+
+def text_of_html(html):
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    return re.sub(r" ([.,;:])(?=\s|$)", r"\1", text)  # "forces</strong>." reads "forces."
 
 
 def test_home_shows_the_latest_year_at_a_glance_and_a_force_search(client):
@@ -32,8 +36,35 @@ def test_home_shows_the_latest_year_at_a_glance_and_a_force_search(client):
     make_judgment(assessment=make_assessment(year=year), grade="outstanding")
     page = text_of(client.get("/"))
     assert "PEEL 2031 at a glance" in page
-    assert "Grades for 1 force from PEEL 2031 are recorded here so far" in page
+    assert "Grades from PEEL 2031 are recorded here for 1 of the 1 forces." in page
     assert "Find a police force" in page
+
+
+def test_home_leads_with_the_newest_mostly_recorded_year_and_says_how_partial_newer_ones_are(client):
+    forces = [make_force() for _ in range(4)]
+    full, partial = make_year(first_year=2018, title="PEEL 2018"), make_year(first_year=2021, title="PEEL 2021")
+    full_pillar, partial_pillar = make_pillar(year=full), make_pillar(year=partial)
+    for force in forces:
+        make_judgment(assessment=make_assessment(force=force, year=full), pillar=full_pillar, grade="good")
+    make_judgment(assessment=make_assessment(force=forces[0], year=partial), pillar=partial_pillar, grade="good")
+    page = text_of(client.get("/"))
+    assert "PEEL 2018 at a glance" in page
+    assert "Grades from PEEL 2018 are recorded here for 4 of the 4 forces." in page
+    assert (
+        "PEEL 2021 is newer, but only 1 of its 4 grades (25%), for 1 of the 4 forces, are recorded here so far."
+        in page
+    )
+
+
+def test_home_counts_the_forces_with_no_grade_recorded_for_each_pillar(client):
+    year = make_year(title="PEEL 2031", first_year=2031)
+    pillar = make_pillar(year=year, name="Efficiency")
+    make_judgment(assessment=make_assessment(year=year), pillar=pillar, grade="good")
+    make_judgment(assessment=make_assessment(year=year), pillar=pillar, grade="", not_graded=True)
+    make_force()
+    page = text_of(client.get("/"))
+    assert "Pillar Outstanding Good Requires improvement Inadequate No grade recorded here" in page
+    assert "Efficiency Outstanding 0 Good 1 Requires improvement 0 Inadequate 0 No grade recorded here 1 (and 1 not graded)" in page
 
 
 def test_year_list_shows_published_years_only(client):
@@ -44,14 +75,27 @@ def test_year_list_shows_published_years_only(client):
     assert "PEEL 2041" not in page
 
 
-def test_year_page_lists_every_force_with_its_grades(client):
+def test_year_page_lists_forces_with_grades_and_names_those_without_once(client):
     year = make_year(title="PEEL 2050", slug="2050")
+    efficiency = make_pillar(year=year, name="Efficiency", slug="efficiency")
+    legitimacy = make_pillar(year=year, name="Legitimacy", slug="legitimacy")
+    make_pillar(year=year, name="Leadership", slug="leadership", graded=False)
     kent = make_force(name="Kent Police", short_name="Kent", slug="kent")
-    make_force(name="Essex Police", short_name="Essex", slug="essex")
-    make_judgment(assessment=make_assessment(force=kent, year=year), grade="requires-improvement")
+    essex = make_force(name="Essex Police", short_name="Essex", slug="essex")
+    make_force(name="Surrey Police", short_name="Surrey", slug="surrey")
+    kent_2050 = make_assessment(force=kent, year=year)
+    make_judgment(assessment=kent_2050, pillar=efficiency, grade="requires-improvement")
+    make_judgment(assessment=kent_2050, pillar=legitimacy, grade="good")
+    make_judgment(assessment=make_assessment(force=essex, year=year), pillar=efficiency, grade="outstanding")
     page = text_of(client.get("/peel/2050/"))
-    assert re.search(r"Kent Requires improvement", page)
-    assert re.search(r"Essex No grade recorded", page)
+    assert "Grades are recorded here for 2 of the 3 forces; 1 of them has a grade for every graded pillar." in page
+    assert "“Leadership” was inspected but not graded, so it has no column here." in page
+    assert "Force Efficiency Legitimacy" in page
+    assert "Kent Efficiency: Requires improvement Legitimacy: Good" in page
+    assert "Essex 1 of 2 recorded Efficiency: Outstanding – No grade recorded" in page
+    assert "No grade recorded here for 1 force" in page
+    assert page.count("Surrey") == 1
+    assert "It does not mean it was not graded" in page
 
 
 def test_year_page_filters_by_region_and_sorts_by_grade(client):
@@ -62,7 +106,7 @@ def test_year_page_filters_by_region_and_sorts_by_grade(client):
     make_judgment(assessment=make_assessment(force=south, year=year), pillar=pillar, grade="outstanding")
 
     by_grade = text_of(client.get("/peel/2051/", {"sort": "efficiency"}))
-    assert by_grade.index("Southshire Outstanding") < by_grade.index("Northshire Good")
+    assert by_grade.index("Southshire Efficiency: Outstanding") < by_grade.index("Northshire Efficiency: Good")
 
     only_north = text_of(client.get("/peel/2051/", {"region": north.region.slug}))
     assert "Northshire" in only_north
@@ -144,7 +188,7 @@ def test_pillar_page_lists_its_questions_with_grades(client):
 # small world and again on one with ten times the forces and years.
 PAGES = {
     "home": (lambda forces, years: "/", 3),
-    "forces": (lambda forces, years: "/forces/", 4),
+    "forces": (lambda forces, years: "/forces/", 7),
     "force": (lambda forces, years: forces[0].get_absolute_url(), 8),
     "years": (lambda forces, years: "/peel/", 1),
     "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 6),
