@@ -29,11 +29,20 @@ class ForceQuerySet(models.QuerySet):
     def in_region(self, region):
         return self.filter(region=region)
 
+    SEARCHED = ("name", "short_name", "other_names", "region__name")
+
     def search(self, text):
-        text = text.strip()
+        """Forces whose name, short name, other names (a former name, "the Met", "London") or region contain
+        the text, reading "&" as "and" and a hyphen as a space, whatever the case."""
+        text = " ".join(text.replace("&", " and ").split()).lower().removeprefix("the ")
         if not text:
             return self
-        return self.filter(models.Q(name__icontains=text) | models.Q(short_name__icontains=text))
+        variants = {text, text.replace("-", " "), text.replace(" ", "-")}
+        match = models.Q()
+        for field in self.SEARCHED:
+            for variant in variants:
+                match |= models.Q(**{f"{field}__icontains": variant})
+        return self.filter(match)
 
 
 class Force(models.Model):

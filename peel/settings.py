@@ -60,6 +60,7 @@ if not ALLOWED_HOSTS:
         "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off, for example DJANGO_ALLOWED_HOSTS=peel.example.org."
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+PEEL_CONTACT_EMAIL = os.environ.get("PEEL_CONTACT_EMAIL", "").strip()  # shown on /contact/ when set
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 
 from inspections.views import home
 
+from . import pages
+
 
 class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's."""
@@ -19,6 +21,11 @@ urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
+    path("robots.txt", pages.robots_txt, name="robots-txt"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("cookies/", pages.cookies, name="cookies"),
+    path("contact/", pages.contact, name="contact"),
     path("", include("inspections.urls")),
     path("forces/", include("forces.urls")),
 ]

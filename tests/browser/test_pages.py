@@ -34,6 +34,11 @@ PAGES = [
     PageType("year-five-point", "/peel/2021-22/"),
     PageType("forces-error", "/forces/?region=atlantis"),
     PageType("not-found", "/forces/atlantis/", status=404),
+    PageType("about-grades", "/peel/about-grades/"),
+    PageType("accessibility", "/accessibility/"),
+    PageType("privacy", "/privacy/"),
+    PageType("cookies", "/cookies/"),
+    PageType("contact", "/contact/"),
 ]
 each_page = pytest.mark.parametrize("spec", PAGES, ids=[spec.name for spec in PAGES])
 

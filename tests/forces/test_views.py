@@ -237,3 +237,34 @@ def test_public_pages_answer_only_get_and_head(client, path, method):
     make_force(name="Kent Police", short_name="Kent", slug="kent")
     assert client.head(path).status_code == 200
     assert getattr(client, method)(path).status_code == 405
+
+
+class TestFindingAForce:
+    """A person finds a force by the names they know it by, with the real data loaded."""
+
+    @pytest.mark.parametrize(
+        ("query", "finds"),
+        [
+            ("london", "Metropolitan Police Service"),
+            ("London", "City of London Police"),
+            ("the Met", "Metropolitan Police Service"),
+            ("Avon & Somerset", "Avon and Somerset Constabulary"),
+            ("avon and somerset", "Avon and Somerset Constabulary"),
+            ("Hampshire and Isle of Wight", "Hampshire and Isle of Wight Constabulary"),
+            ("Hampshire Constabulary", "Hampshire and Isle of Wight Constabulary"),
+            ("dyfed powys", "Dyfed-Powys Police"),
+            ("Birmingham", "West Midlands Police"),
+            ("  KENT  ", "Kent Police"),
+            ("Wales", "Gwent Police"),
+            ("East Midlands", "Leicestershire Police"),
+        ],
+    )
+    def test_a_force_is_found_by_the_names_people_know(self, client, peel_data, query, finds):
+        page = text_of(client.get("/forces/", {"q": query}))
+        assert finds in page
+
+    def test_a_search_finds_only_what_matches(self, client, peel_data):
+        page = text_of(client.get("/forces/", {"q": "avon & somerset"}))
+        assert "Avon and Somerset Constabulary" in page
+        assert "Kent Police" not in page
+        assert "No force matches your search" in text_of(client.get("/forces/", {"q": "Atlantis"}))

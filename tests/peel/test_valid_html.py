@@ -21,6 +21,11 @@ PAGES = {
     "year": "/peel/2017/?group=region&sort=efficiency",
     "year-five-point": "/peel/2021-22/",
     "not-found": "/forces/atlantis/",
+    "about-grades": "/peel/about-grades/",
+    "accessibility": "/accessibility/",
+    "privacy": "/privacy/",
+    "cookies": "/cookies/",
+    "contact": "/contact/",
 }
 
 
