@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -366,12 +368,18 @@ class Assessment(Publishable):
     ]
 
     def narrative(self):
-        """The written sections that have text, in the page's order: (anchor, heading, Markdown)."""
+        """The written sections that have text, in the page's order: (anchor, heading, Markdown). A summary
+        written for this site is headed as a summary, never as HMI's own observations."""
+        summary = self.is_site_summary
         return [
-            (field.replace("_", "-"), heading, getattr(self, field))
+            (field.replace("_", "-"), f"Summary of {heading}" if summary and field == "observations" else heading, text)
             for field, heading in self.NARRATIVE
-            if getattr(self, field)
+            if (text := getattr(self, field))
         ]
+
+    @property
+    def is_site_summary(self):
+        return self.narrative_origin == NarrativeOrigin.SITE_SUMMARY
 
 
 GRADE_IS_KNOWN = Q(grade="") | Q(grade__in=Grade.values)
@@ -395,6 +403,12 @@ class JudgmentRules:
             if obj is None:
                 return None
         return obj
+
+    @property
+    def source_host(self):
+        """The site the grade was read from, as a person would name it: "justiceinspectorates.gov.uk"."""
+        host = urlsplit(self.source_url).hostname or ""
+        return host.removeprefix("www.").removeprefix("hmicfrs.")
 
     def _grade_status(self, *, graded):
         """The grade's value and the words shown for it, saying why there is none when there is none."""

@@ -64,12 +64,14 @@ def assessment_detail(request, force, year):
     judgments = assessment.published_judgments
     previous_year = _compare_with_year_before(assessment, judgments)
     force = assessment.force
+    judged = {j.pillar_id for j in judgments}
     context = {
         "assessment": assessment,
         "force": force,
         "year": assessment.year,
         "previous_year": previous_year,
         "judgments": judgments,
+        "missing_pillars": [p for p in assessment.year.pillars.all() if p.graded and p.pk not in judged],
         "reports": Report.objects.published().filter(force=force, year=assessment.year),
         "key_facts": KeyFact.objects.latest_for(force),
         "context_points": force.context_points.all(),

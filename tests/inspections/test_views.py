@@ -192,7 +192,7 @@ PAGES = {
     "force": (lambda forces, years: forces[0].get_absolute_url(), 8),
     "years": (lambda forces, years: "/peel/", 1),
     "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 6),
-    "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 9),
+    "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 10),
     "pillar": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/efficiency/", 5),
 }
 
@@ -205,3 +205,53 @@ def test_public_pages_make_a_fixed_number_of_queries(client, django_assert_num_q
     with django_assert_num_queries(queries):
         response = client.get(url(forces, years))
     assert response.status_code == 200
+
+
+def test_a_summary_written_for_this_site_is_never_shown_as_the_inspectors_own_words(client):
+    from inspections.models import Inspector, NarrativeOrigin
+
+    inspector = Inspector.objects.create(name="Ann Example", title="HM Inspector of Constabulary")
+    assessment = make_assessment(
+        force=make_force(name="Kent Police", short_name="Kent", slug="kent"),
+        year=make_year(slug="2016", title="PEEL 2016", label="2016"),
+        inspector=inspector,
+        observations="The force performs well.",
+        narrative_origin=NarrativeOrigin.SITE_SUMMARY,
+        report_url="https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2016/kent/",
+    )
+    html = client.get(assessment.get_absolute_url()).content.decode()
+    page = text_of_html(html)
+    assert "The text below was written for this site from the published PEEL 2016 assessment of Kent Police." in page
+    assert "it is not the inspectorate’s wording, and it is not Ann Example’s." in page
+    assert "Summary of HMI’s observations The force performs well." in page
+    assert '<h2 class="govuk-heading-l" id="observations-heading">HMI’s observations</h2>' not in html
+    assert 'href="https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2016/kent/">Read the inspectorate’s own words' in html
+
+
+def test_the_inspectorates_own_narrative_is_signed_by_its_inspector(client):
+    from inspections.models import Inspector
+
+    inspector = Inspector.objects.create(name="Ann Example", title="HM Inspector of Constabulary")
+    assessment = make_assessment(inspector=inspector, observations="The force performs well.")
+    page = text_of(client.get(assessment.get_absolute_url()))
+    assert "Ann Example HM Inspector of Constabulary HMI’s observations The force performs well." in page
+    assert "written for this site" not in page
+
+
+def test_an_assessment_names_the_pillars_it_has_no_grade_for_and_where_each_grade_came_from(client):
+    year = make_year(title="PEEL 2023–2025", label="2023–25", slug="2023-25", scale=Scale.FIVE_POINT)
+    assessment = make_assessment(year=year)
+    make_judgment(
+        assessment=assessment,
+        pillar=make_pillar(year=year, name="Investigating crime"),
+        grade="adequate",
+        source_url="https://www.example-news.co.uk/story",
+    )
+    make_pillar(year=year, name="Responding to the public")
+    make_pillar(year=year, name="Providing a service to victims of crime", graded=False)
+    page = text_of(client.get(assessment.get_absolute_url()))
+    assert "Investigating crime Adequate Responding to the public No grade recorded" in page
+    assert "victims of crime" not in page.split("Grades", 1)[1].split("This site holds")[0]
+    assert "This site holds no grade for 1 of the PEEL 2023–2025 areas" in page
+    assert "Where this grade was published: example-news.co.uk" in page
+    assert "Find " in page and "report on the inspectorate’s PEEL pages" in page
