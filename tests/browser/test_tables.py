@@ -37,7 +37,8 @@ OVERFLOW = """(width) => {
     if (['TD', 'TH'].includes(el.tagName)) {
       for (const child of el.querySelectorAll('*')) {
         const inner = child.getBoundingClientRect();
-        if (inner.width > 1 && !child.closest('.govuk-visually-hidden') && (inner.right > box.right + 0.5 || inner.left < box.left - 0.5))
+        const visible = inner.width > 1 && !child.closest('.govuk-visually-hidden');
+        if (visible && (inner.right > box.right + 0.5 || inner.left < box.left - 0.5))
           problems.push(`${name}: <${child.tagName.toLowerCase()}> spills out of its cell`);
       }
     }

@@ -18,12 +18,16 @@ def load(*args):
     return out.getvalue()
 
 
-@pytest.fixture
-def data_dir(tmp_path):
+def copy_data(tmp_path):
     """A copy of the real data that a test may spoil."""
     copy = tmp_path / "data"
     shutil.copytree(DATA_DIR, copy)
     return copy
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return copy_data(tmp_path)
 
 
 def spoil(path, line_number, new_line):
@@ -41,9 +45,23 @@ def test_the_real_data_loads_every_force_year_question_and_grade():
     assert Pillar.objects.count() == 37
     assert Question.objects.count() == 52
     graded = PillarJudgment.objects.exclude(grade="").count() + QuestionJudgment.objects.exclude(grade="").count()
-    assert graded == 778
+    assert graded == 1081
     assert PillarJudgment.objects.filter(not_graded=True).count() == 2
     assert "forces: 43 created, 0 changed, 0 unchanged" in output
+
+
+def test_every_row_of_the_judgments_file_lands_as_a_grade_or_not_graded():
+    rows = len((DATA_DIR / "peel_judgments.csv").read_text(encoding="utf-8").splitlines()) - 1
+    assert rows == 1083
+    load()
+    pillar_rows = PillarJudgment.objects.exclude(grade="", not_graded=False).count()
+    question_rows = QuestionJudgment.objects.exclude(grade="").count()
+    assert pillar_rows + question_rows == rows
+
+    second = load()
+
+    assert "total: 0 created, 0 changed" in second
+    assert PillarJudgment.objects.exclude(grade="", not_graded=False).count() == pillar_rows
 
 
 def test_loaded_grades_match_the_published_source():
@@ -146,7 +164,7 @@ def test_the_demo_narrative_loads_for_kent_2015_and_2016():
         ("peel_judgments.csv", 700, "2016,kent,effectiveness,5,good,https://example.org/", "is not graded"),
         ("peel_questions.csv", 20, "2015,efficiency,two,Question?,yes", "whole number"),
         ("peel_years.csv", 3, "2015,PEEL 2015,excellent|good,2016-02,", "unknown grading scale"),
-        ("forces.csv", 10, "Dorset Police,dorset,South West,Scotland,,", "country must be England or Wales"),
+        ("forces.csv", 10, "Dorset Police,dorset,South West,Scotland,,,", "country must be England or Wales"),
     ],
 )
 def test_a_bad_row_stops_the_load_naming_file_and_line_and_loads_nothing(data_dir, file, line, content, reason):

@@ -8,7 +8,8 @@ from inspections.loading import DATA_DIR, Loader, LoadError
 class Command(BaseCommand):
     help = (
         "Load the published PEEL facts (forces, years, pillars, questions, grades) and the demo narrative. "
-        "Safe to run again: unchanged rows are left alone. A bad row stops the load and changes nothing."
+        "Safe to run again: unchanged rows are left alone. Anything wrong in a file stops the load with "
+        "file:line: reason, and nothing is changed."
     )
 
     def add_arguments(self, parser):
