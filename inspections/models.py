@@ -116,11 +116,6 @@ class InspectionYearQuerySet(models.QuerySet):
             year.force_count = force_count
         return years
 
-    def with_assessment_counts(self):
-        return self.annotate(
-            assessment_count=models.Count("assessments", filter=published_q("assessments__"), distinct=True),
-            pillar_count=models.Count("pillars", distinct=True),
-        )
 
 
 class InspectionYear(Publishable):

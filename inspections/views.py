@@ -25,7 +25,7 @@ def home(request):
 
 @require_safe
 def year_list(request):
-    years = InspectionYear.objects.published().with_assessment_counts().order_by("-first_year")
+    years = InspectionYear.objects.coverage(Force.objects.count())
     context = {"years": years, "breadcrumbs": breadcrumbs(("PEEL years", None)), "nav_section": "years"}
     return render(request, "inspections/year_list.html", context)
 

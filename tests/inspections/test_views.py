@@ -190,7 +190,7 @@ PAGES = {
     "home": (lambda forces, years: "/", 3),
     "forces": (lambda forces, years: "/forces/", 7),
     "force": (lambda forces, years: forces[0].get_absolute_url(), 8),
-    "years": (lambda forces, years: "/peel/", 1),
+    "years": (lambda forces, years: "/peel/", 2),
     "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 6),
     "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 10),
     "pillar": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/efficiency/", 5),
