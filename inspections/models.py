@@ -117,7 +117,6 @@ class InspectionYearQuerySet(models.QuerySet):
         return years
 
 
-
 class InspectionYear(Publishable):
     """One round of PEEL, such as PEEL 2016 or PEEL 2021/22."""
 
