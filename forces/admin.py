@@ -31,7 +31,7 @@ class ForceAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "region", "country"]
     list_filter = ["region", "country"]
     list_select_related = ["region"]
-    search_fields = ["name", "short_name", "slug"]
+    search_fields = ["name", "short_name", "slug", "other_names"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["region"]
     inlines = [KeyFactInline, ContextPointInline, PlanPriorityInline]

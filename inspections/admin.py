@@ -33,6 +33,11 @@ class PillarInline(admin.TabularInline):
 @admin.register(InspectionYear)
 class InspectionYearAdmin(admin.ModelAdmin):
     list_display = ["title", "label", "scale", "published_on", "status"]
+    fieldsets = [
+        (None, {"fields": ["title", "label", "slug", "first_year", "scale", "status"]}),
+        ("Publication", {"fields": ["published_on", "published_precision", "notes"]}),
+        ("For staff only", {"fields": ["source_notes"]}),
+    ]
     list_filter = ["status", "scale"]
     search_fields = ["title", "label", "slug"]
     prepopulated_fields = {"slug": ["label"]}
@@ -89,7 +94,18 @@ class AssessmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["force", "year", "inspector"]
     fieldsets = [
         (None, {"fields": ["force", "year", "inspector", "status", "report_url"]}),
-        ("Narrative", {"fields": ["observations", "force_in_context", "working_arrangements", "looking_ahead"]}),
+        (
+            "Narrative",
+            {
+                "fields": [
+                    "narrative_origin",
+                    "observations",
+                    "force_in_context",
+                    "working_arrangements",
+                    "looking_ahead",
+                ]
+            },
+        ),
     ]
     inlines = [PillarJudgmentInline]
 

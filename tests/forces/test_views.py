@@ -224,9 +224,11 @@ def test_a_published_report_of_a_draft_year_is_on_no_public_page(client):
     assert "Draft year report" not in page
 
 
-def test_force_search_is_limited_in_length(client):
+@pytest.mark.parametrize("path", ["/forces/", "/peel/2016/"])
+def test_force_search_is_limited_in_length(client, path):
     make_force(name="Kent Police", short_name="Kent", slug="kent")
-    response = client.get("/forces/", {"q": "k" * 50_000})
+    make_year(slug="2016")
+    response = client.get(path, {"q": "k" * 50_000})
     assert response.status_code == 200
     assert "Force name must be 100 characters or fewer" in text_of(response)
 

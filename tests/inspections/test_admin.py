@@ -44,6 +44,7 @@ def inline_form(assessment, judgment, **changes):
         "inspector": "",
         "status": assessment.status,
         "report_url": "",
+        "narrative_origin": assessment.narrative_origin,
         "observations": "",
         "force_in_context": "",
         "working_arrangements": "",

@@ -256,3 +256,23 @@ def test_an_assessment_names_the_pillars_it_has_no_grade_for_and_where_each_grad
     assert "This site holds no grade for 1 of the PEEL 2023–2025 areas" in page
     assert "Where this grade was published: example-news.co.uk" in page
     assert "Find " in page and "report on the inspectorate’s PEEL pages" in page
+
+
+class TestTheRealDataIsShownHonestly:
+    def test_notes_on_sources_stay_off_the_public_pages(self, client, peel_data):
+        from inspections.models import InspectionYear
+
+        notes = InspectionYear.objects.get(slug="2016").source_notes
+        assert "page dates 08/12/2016" in notes
+        for url in ["/", "/peel/", "/peel/2016/", "/forces/kent/2016/"]:
+            assert "page dates" not in client.get(url).content.decode(), url
+
+    @pytest.mark.parametrize("url", ["/forces/northamptonshire/2016/", "/forces/bedfordshire/2021-22/"])
+    def test_every_link_to_a_source_uses_https(self, client, peel_data, url):
+        html = client.get(url).content.decode()
+        assert 'href="http://' not in html
+        assert "Where this grade was published: <a" in html
+
+    def test_an_assessment_links_to_the_inspectorates_own_report_page(self, client, peel_data):
+        html = client.get("/forces/kent/2017/").content.decode()
+        assert 'href="https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2017/kent/"' in html
