@@ -2,8 +2,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from inspections.history import YearRow, grade_history, year_table
+from inspections.history import grade_history
 from inspections.models import Assessment, InspectionYear, Pillar, Report, headline_year
+from inspections.tables import YearRow, columns_for, year_rows
 from peel.breadcrumbs import breadcrumbs
 
 from .filters import ForceFilter, YearChoiceForm
@@ -22,9 +23,9 @@ def force_list(request):
     year = choice.chosen
     rows = []
     if year:
-        pillars = [p for p in Pillar.objects.filter(year=year) if p.graded]
+        columns = columns_for(Pillar.objects.filter(year=year))
         assessments = Assessment.objects.published().for_year(year).with_grades().by_force()
-        rows = year_table(forces.qs, assessments, pillars, by_region=True)
+        rows = year_rows(forces.qs, assessments, columns, by_region=True)
     else:
         rows = [YearRow(force, None, []) for force in forces.qs]
     context = {

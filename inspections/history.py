@@ -7,7 +7,7 @@ them. "Better", "same" and "worse" are always worked out here and never stored.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .models import GRADE_ABBREVIATIONS, Change, Grade
+from .models import GRADE_ABBREVIATIONS, Change
 
 
 @dataclass
@@ -96,42 +96,3 @@ def grade_distribution(counts, grades, *, force_count):
             }
         )
     return result
-
-
-@dataclass
-class YearRow:
-    """One force's line in a year's table: its assessment (or None) and a cell per graded pillar."""
-
-    force: object
-    assessment: object
-    cells: list  # (pillar, judgment or None) in the pillars' order
-
-    @property
-    def recorded(self):
-        """How many of the pillars have a grade recorded (or a recorded decision not to grade)."""
-        return sum(1 for _, judgment in self.cells if judgment and (judgment.grade or judgment.not_graded))
-
-    @property
-    def missing(self):
-        return len(self.cells) - self.recorded
-
-
-def year_table(forces, assessments, pillars, *, sort="", by_region=False):
-    """A YearRow per force for a year's table, from assessments carrying ``published_judgments``.
-
-    Rows are by force name, or best grade first on the pillar whose slug is ``sort``; by region first when
-    the table is grouped by region. An unknown ``sort`` is ignored.
-    """
-    rows = []
-    for force in forces:
-        assessment = assessments.get(force.pk)
-        judgments = {j.pillar_id: j for j in assessment.published_judgments} if assessment else {}
-        rows.append(YearRow(force, assessment, [(p, judgments.get(p.pk)) for p in pillars]))
-    column = next((i for i, p in enumerate(pillars) if p.slug == sort), None)
-
-    def key(row):
-        judgment = row.cells[column][1] if column is not None else None
-        rank = Grade.rank(judgment.grade) if judgment and judgment.grade else len(Grade.values)
-        return (row.force.region.name if by_region else "", rank if column is not None else 0, row.force.short_name)
-
-    return sorted(rows, key=key)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import pages, views
+from . import data, pages, views
 
 app_name = "inspections"
 
 urlpatterns = [
     path("peel/", views.year_list, name="year-list"),
+    path("data/", data.data_page, name="data"),
+    path("data/peel-grades.<str:fmt>", data.all_grades, name="all-grades"),
     path("peel/about-grades/", pages.about_grades, name="about-grades"),  # before <year>, which would take it
     path("peel/<slug:year>/", views.year_detail, name="year-detail"),
     path("forces/<slug:force>/<slug:year>/", views.assessment_detail, name="assessment-detail"),

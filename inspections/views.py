@@ -1,13 +1,16 @@
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from forces.filters import ForceFilter
 from forces.models import Force, KeyFact
 from peel.breadcrumbs import breadcrumbs
+from peel.downloads import FORMATS, download
 
-from .history import changes_for, grade_distribution, year_table
+from .history import changes_for, grade_distribution
 from .models import Assessment, InspectionYear, PillarJudgment, Report, headline_year
+from .rows import COLUMNS
+from .year_table import YearTable
 
 
 @require_safe
@@ -33,25 +36,20 @@ def year_list(request):
 @require_safe
 def year_detail(request, year):
     year = get_object_or_404(InspectionYear.objects.published(), slug=year)
-    pillars = list(year.pillars.all())
-    graded = [p for p in pillars if p.graded]
-    forces = ForceFilter(request.GET, queryset=Force.objects.select_related("region"))
-    assessments = Assessment.objects.published().for_year(year).with_grades().by_force()
-    sort = request.GET.get("sort", "")
-    group_by_region = request.GET.get("group") == "region"
-    rows = year_table(forces.qs, assessments, graded, sort=sort, by_region=group_by_region)
+    table = YearTable(request.GET, year)
+    fmt = request.GET.get("format", "")
+    if fmt:
+        if fmt not in FORMATS:
+            return HttpResponseBadRequest("Choose format=csv or format=json.", content_type="text/plain")
+        rows = table.download_rows(request.build_absolute_uri)
+        return download(rows, COLUMNS, fmt=fmt, filename=f"peel-{year.slug}-{table.level}-grades")
+    query = request.GET.copy()
+    query.pop("format", None)
     context = {
         "year": year,
-        "pillars": graded,
-        "ungraded_pillars": [p for p in pillars if not p.graded],
-        "filter": forces,
-        "force_total": len(rows),
-        "rows": [row for row in rows if row.recorded],
-        "forces_without_grades": [row.force for row in rows if not row.recorded],
-        "complete_count": sum(1 for row in rows if row.recorded and not row.missing),
-        "sort": sort,
-        "group_by_region": group_by_region,
-        "sort_choices": [("", "Force name")] + [(p.slug, p.name) for p in graded],
+        "table": table,
+        "filter": table.filter,
+        "download_query": f"{query.urlencode()}&" if query else "",
         "breadcrumbs": breadcrumbs(("PEEL years", reverse("inspections:year-list")), (year.title, None)),
         "nav_section": "years",
     }

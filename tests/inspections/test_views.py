@@ -88,7 +88,7 @@ def test_year_page_lists_forces_with_grades_and_names_those_without_once(client)
     make_judgment(assessment=kent_2050, pillar=legitimacy, grade="good")
     make_judgment(assessment=make_assessment(force=essex, year=year), pillar=efficiency, grade="outstanding")
     page = text_of(client.get("/peel/2050/"))
-    assert "Grades are recorded here for 2 of the 3 forces; 1 of them has a grade for every graded pillar." in page
+    assert "Grades are recorded here for 2 of the 3 forces; 1 of them has a grade in every column." in page
     assert "“Leadership” was inspected but not graded, so it has no column here." in page
     assert "Force Efficiency Legitimacy" in page
     assert "Kent Efficiency: Requires improvement Legitimacy: Good" in page
@@ -191,7 +191,7 @@ PAGES = {
     "forces": (lambda forces, years: "/forces/", 7),
     "force": (lambda forces, years: forces[0].get_absolute_url(), 8),
     "years": (lambda forces, years: "/peel/", 2),
-    "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 6),
+    "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 7),
     "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 10),
     "pillar": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/efficiency/", 5),
 }

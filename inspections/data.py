@@ -1,0 +1,61 @@
+"""Open data: every published grade as one download, and the page that says what each column means."""
+
+from collections import defaultdict
+
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from peel.breadcrumbs import breadcrumbs
+from peel.downloads import FORMATS, download
+
+from .models import InspectionYear, PillarJudgment, QuestionJudgment
+from .pages import GRADE_MEANINGS
+from .rows import COLUMN_MEANINGS, COLUMNS, grade_row
+
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
+def every_grade(absolute):
+    """Every published pillar grade, each followed by its question grades: year, force, pillar, question order.
+    Two queries."""
+    judgments = (
+        PillarJudgment.objects.published()
+        .select_related("assessment__force__region", "assessment__year", "pillar")
+        .order_by("assessment__year__first_year", "assessment__force__short_name", "pillar__position", "pillar_id")
+    )
+    answers = defaultdict(list)
+    published_answers = QuestionJudgment.objects.filter(pillar_judgment__in=judgments.values("pk"))
+    for answer in published_answers.select_related("question").order_by("question__number"):
+        answers[answer.pillar_judgment_id].append(answer)
+    rows = []
+    for judgment in judgments:
+        assessment = judgment.assessment
+        common = {"year": assessment.year, "force": assessment.force, "pillar": judgment.pillar}
+        page = absolute(judgment.get_absolute_url())
+        rows.append(grade_row(**common, judgment=judgment, page_url=page))
+        rows.extend(
+            grade_row(**common, judgment=answer, question=answer.question, page_url=page)
+            for answer in answers[judgment.pk]
+        )
+    return rows
+
+
+@require_safe
+def all_grades(request, fmt):
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest("Choose peel-grades.csv or peel-grades.json.", content_type="text/plain")
+    return download(every_grade(request.build_absolute_uri), COLUMNS, fmt=fmt, filename="peel-grades")
+
+
+@require_safe
+def data_page(request):
+    context = {
+        "columns": [(column, COLUMN_MEANINGS[column]) for column in COLUMNS],
+        "years": InspectionYear.objects.published().order_by("first_year"),
+        "meanings": [(grade.value, grade.label, GRADE_MEANINGS[grade]) for grade in GRADE_MEANINGS],
+        "licence_url": LICENCE_URL,
+        "breadcrumbs": breadcrumbs(("Data", None)),
+        "nav_section": "",
+    }
+    return render(request, "inspections/data.html", context)

@@ -1,0 +1,84 @@
+"""One grade as a row of a download or an API response, with the same stable columns everywhere.
+
+Every table a person can download (a year's table, the compare page, a force's history, every judgment) is
+a list of these rows, one per cell the page shows, in the page's order. The Data page documents each column.
+"""
+
+from .models import Change
+
+COLUMNS = [
+    "year",
+    "year_title",
+    "scale",
+    "force",
+    "force_name",
+    "region",
+    "level",
+    "pillar",
+    "pillar_name",
+    "question_number",
+    "question",
+    "grade",
+    "grade_label",
+    "change",
+    "source_url",
+    "page_url",
+]
+
+COLUMN_MEANINGS = {
+    "year": "The PEEL year's slug, as in its web address: 2014, 2015, 2016, 2017, 2018-19, 2021-22, 2023-25.",
+    "year_title": "The PEEL year's name, as in “PEEL 2018/19”.",
+    "scale": "The year's grading scale: four-point (2014 to 2018/19) or five-point (from 2021/22, adding adequate).",
+    "force": "The force's slug, as in its web address here and on the inspectorate's site.",
+    "force_name": "The force's full name.",
+    "region": "The region the force is in.",
+    "level": "pillar for a grade on a pillar or area of policing; question for a grade on one of its questions.",
+    "pillar": "The pillar's or area's slug. The same slug in two years marks the same pillar.",
+    "pillar_name": "The pillar's or area's name.",
+    "question_number": "The question's number within its pillar; empty for a pillar grade.",
+    "question": "The question's text; empty for a pillar grade.",
+    "grade": (
+        "outstanding, good, adequate, requires-improvement or inadequate; empty where there is no grade "
+        "(grade_label says why)."
+    ),
+    "grade_label": (
+        "The grade in words, or “Not graded” (the inspectorate chose not to grade the force), “Ungraded” (the "
+        "pillar or question is reported in words only) or “No grade recorded” (this site holds no grade for it: "
+        "read the inspectorate's report)."
+    ),
+    "change": (
+        "better, same or worse than the same force's grade for the same pillar in the year before, "
+        "not-comparable across a change of grading framework, or empty where there is nothing to compare."
+    ),
+    "source_url": "Where the grade was published.",
+    "page_url": "This site's page for the grade.",
+}
+
+
+def grade_row(*, year, force, pillar, judgment, question=None, page_url="", change=None):
+    """The row for one cell: ``judgment`` is a PillarJudgment, a QuestionJudgment (with ``question``) or None."""
+    if judgment is not None:
+        grade, label = judgment.grade_status
+    else:
+        graded = question.graded if question is not None else pillar.graded
+        grade, label = "", ("No grade recorded" if graded else "Ungraded")
+    if change is None and judgment is not None:
+        change = getattr(judgment, "change", None)
+    return {
+        "year": year.slug,
+        "year_title": year.title,
+        "scale": year.scale,
+        "force": force.slug,
+        "force_name": force.name,
+        "region": force.region.name,
+        "level": "question" if question is not None else "pillar",
+        "pillar": pillar.slug,
+        "pillar_name": pillar.name,
+        "question_number": question.number if question is not None else None,
+        "question": question.text if question is not None else "",
+        "grade": grade,
+        "grade_label": label,
+        "change": Change(change).value if change else "",
+        "source_url": (judgment.source_url if judgment is not None else "") or "",
+        "page_url": page_url,
+    }
