@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .breadcrumbs import breadcrumbs
@@ -92,4 +93,5 @@ def contact(request):
 
 @require_safe
 def robots_txt(request):
-    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return HttpResponse(f"{ROBOTS_TXT}Sitemap: {sitemap}\n", content_type="text/plain; charset=utf-8")

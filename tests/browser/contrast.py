@@ -98,6 +98,27 @@ _CHECK = r"""() => {
   // an extra innermost layer (a pseudo-element's background and opacity), or null. `area` is the box the
   // glyphs take (null when unknown): a background that covers only part of it leaves the rest on whatever
   // is behind, so that is reported as unknown too.
+  // SVG text is drawn over sibling shapes, not inside a box with a background: the fill of the topmost shape
+  // of the same drawing under the middle of the text is the colour behind it (null when there is none).
+  function shapeUnder(el, area) {
+    const drawing = el.ownerSVGElement;
+    if (!drawing) return null;
+    const x = (area.left + area.right) / 2, y = (area.top + area.bottom) / 2;
+    // SVG paints in document order, so the last shape before the text that covers the point is on top.
+    const shapes = [...drawing.querySelectorAll('rect, circle, ellipse, path, polygon')]
+      .filter((shape) => shape.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)
+      .reverse();
+    for (const under of shapes) {
+      const box = under.getBoundingClientRect();
+      if (x < box.left || x > box.right || y < box.top || y > box.bottom) continue;
+      const style = getComputedStyle(under);
+      const fill = parse(style.fill);
+      if (!fill || fill[3] === 0) continue;
+      return {node: under, bg: fill, opacity: parseFloat(style.opacity) * parseFloat(style.fillOpacity || '1')};
+    }
+    return null;
+  }
+
   function colours(el, paint, own, area) {
     const chain = [];
     let unknown = '';
@@ -182,7 +203,7 @@ _CHECK = r"""() => {
       left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)),
       top: Math.min(...rects.map((r) => r.top)), bottom: Math.max(...rects.map((r) => r.bottom)),
     };
-    check(el, node.data, 'text', style, paint, null, area);
+    check(el, node.data, 'text', style, paint, el instanceof SVGElement ? shapeUnder(el, area) : null, area);
   }
 
   for (const el of document.body.querySelectorAll('*')) {

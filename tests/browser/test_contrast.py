@@ -96,3 +96,16 @@ def test_checker_composites_opacity_and_reports_unknown_backgrounds(page):
     assert failing["After"]["kind"] == "::after"
     assert [item["text"] for item in result["unknown"]] == ["On a gradient", "Spills out"]
     assert "runs out of the background" in result["unknown"][1]["why"]
+
+
+def test_checker_reads_svg_text_against_the_shape_drawn_under_it(page):
+    page.set_content(
+        '<body style="background: #fff; margin: 0"><svg width="300" height="60">'
+        '<rect x="0" y="0" width="150" height="60" fill="#0b5c3e"></rect>'
+        '<rect x="150" y="0" width="150" height="60" fill="#cfe4dc"></rect>'
+        '<text x="75" y="35" fill="#ffffff" font-size="16">Dark</text>'
+        '<text x="225" y="35" fill="#ffffff" font-size="16">Light</text>'
+        "</svg></body>"
+    )
+    failures = glyph_contrast(page)["failures"]
+    assert [(item["text"], item["bg"]) for item in failures] == [("Light", "rgb(207, 228, 220)")]

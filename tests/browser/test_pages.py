@@ -35,6 +35,8 @@ PAGES = [
     PageType("year-newest", "/peel/2023-25/?group=region"),
     PageType("forces-newest-year", "/forces/?year=2023-25"),
     PageType("assessment-partial", "/forces/merseyside/2021-22/"),
+    PageType("year-questions", "/peel/2017/?level=question&sort=efficiency-q1&order=worst&group=region"),
+    PageType("data", "/data/"),
     PageType("forces-error", "/forces/?region=atlantis"),
     PageType("not-found", "/forces/atlantis/", status=404),
     PageType("about-grades", "/peel/about-grades/"),

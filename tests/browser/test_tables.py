@@ -13,6 +13,8 @@ TABLE_PAGES = [
     PageType("sparsest-year", "/peel/2021-22/"),
     PageType("sparse-four-point-year", "/peel/2014/"),
     PageType("year-by-region", "/peel/2021-22/?group=region"),
+    PageType("year-by-question", "/peel/2017/?level=question&group=region"),
+    PageType("year-2015-by-question", "/peel/2015/?level=question"),
     PageType("forces", "/forces/"),
     PageType("forces-five-point", "/forces/?year=2023-25"),
     PageType("home", "/"),
