@@ -84,7 +84,8 @@ test: setup node_modules/.installed lint ## Run every check and test (browser te
 test-browser: setup node_modules/.installed ## Run only the browser tests; writes screenshots/ (about a minute)
 	$(PY) -m pytest tests/browser
 
-bench: static load ## Requests per second for each page type under gunicorn (needs wrk)
+bench: static load ## Server time and queries per page type, then requests per second under gunicorn (needs wrk)
+	$(PY) bench/server_time.py
 	bash bench/pages.sh
 
 clean: ## Remove the virtual environment, npm packages and built files

@@ -15,11 +15,12 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
 
 css=$(curl -fs "http://127.0.0.1:$port/" | grep -o '/static/build/peel\.[0-9a-f]*\.css' | head -1)
-printf '%-34s %10s %10s\n' page "req/s" "p99 ms"
+printf '%-90s %10s %10s\n' page "req/s" "p99 ms"
 for path in "$css" / /forces/ /forces/kent/ /forces/kent/2016/ /forces/kent/2015/efficiency/ /peel/ /peel/2017/ \
-  "/peel/2017/?group=region&sort=efficiency"; do
+  "/peel/2017/?group=region&sort=efficiency" "/peel/2017/?level=question&group=region" /peel/2023-25/ \
+  "/compare/?force=kent&force=essex&force=surrey&force=sussex&force=merseyside&force=cumbria"; do
   out=$(wrk -t1 -c8 -d"${SECONDS_EACH}s" --latency "http://127.0.0.1:$port$path")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  printf '%-34s %10s %10s\n' "$path" "$rps" "$p99"
+  printf '%-90s %10s %10s\n' "$path" "$rps" "$p99"
 done
