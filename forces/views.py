@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from inspections.compare import compare_url
 from inspections.history import grade_history
 from inspections.models import Assessment, InspectionYear, Pillar, Report, headline_year
 from inspections.tables import YearRow, columns_for, year_rows
@@ -42,7 +43,8 @@ def force_list(request):
 @require_safe
 def force_detail(request, force):
     force = get_object_or_404(
-        Force.objects.select_related("region").prefetch_related("context_points", "plan_priorities"), slug=force
+        Force.objects.select_related("region").prefetch_related("context_points", "plan_priorities", "region__forces"),
+        slug=force,
     )
     years = list(InspectionYear.objects.published())
     assessments = list(Assessment.objects.published().filter(force=force).with_grades())
@@ -55,6 +57,8 @@ def force_detail(request, force):
         "history": grade_history(years, assessments),
         "key_facts": KeyFact.objects.latest_for(force),
         "reports": Report.objects.published().filter(force=force).select_related("year"),
+        "compare_with": [(other, compare_url(force, other)) for other in force.region.forces.all() if other != force],
+        "compare_start": compare_url(start=force),
         "breadcrumbs": breadcrumbs(("Police forces", reverse("forces:force-list")), (force.short_name, None)),
         "nav_section": "forces",
     }

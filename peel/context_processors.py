@@ -5,6 +5,7 @@ NAVIGATION = [
     ("home", "Home", "home"),
     ("forces", "Police forces", "forces:force-list"),
     ("years", "PEEL years", "inspections:year-list"),
+    ("compare", "Compare forces", "inspections:compare"),
 ]
 
 

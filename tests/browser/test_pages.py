@@ -39,6 +39,7 @@ PAGES = [
     PageType("data", "/data/"),
     PageType("forces-error", "/forces/?region=atlantis"),
     PageType("not-found", "/forces/atlantis/", status=404),
+    PageType("compare", "/compare/?force=kent&force=essex&force=surrey&force=sussex&force=merseyside&force=cumbria"),
     PageType("about-grades", "/peel/about-grades/"),
     PageType("accessibility", "/accessibility/"),
     PageType("privacy", "/privacy/"),

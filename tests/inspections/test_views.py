@@ -189,7 +189,7 @@ def test_pillar_page_lists_its_questions_with_grades(client):
 PAGES = {
     "home": (lambda forces, years: "/", 3),
     "forces": (lambda forces, years: "/forces/", 7),
-    "force": (lambda forces, years: forces[0].get_absolute_url(), 8),
+    "force": (lambda forces, years: forces[0].get_absolute_url(), 9),
     "years": (lambda forces, years: "/peel/", 2),
     "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 7),
     "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 10),

@@ -28,6 +28,7 @@ PAGES = {
     "year-error": "/peel/2017/?level=all&sort=x",
     "data": "/data/",
     "not-found": "/forces/atlantis/",
+    "compare": "/compare/?force=kent&force=essex&force=surrey&force=sussex&force=merseyside&force=cumbria",
     "about-grades": "/peel/about-grades/",
     "accessibility": "/accessibility/",
     "privacy": "/privacy/",

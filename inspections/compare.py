@@ -1,0 +1,253 @@
+"""Two to six forces side by side across every published PEEL year, newest first.
+
+The forces come from the query string (``?force=kent&force=essex``), so a comparison is a link to share. For
+each year the page shows a table: a row per graded pillar or area, a column per force in the order chosen, and
+a column saying how every force in England and Wales was graded. The page and its CSV and JSON downloads read
+the same ``compare_forces()``, so they hold the same grades in the same order. Six queries, however many forces
+and years.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from forces.models import Force
+from peel.breadcrumbs import breadcrumbs
+from peel.downloads import FORMATS, download
+
+from .history import change_between, grade_distribution
+from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, InspectionYear, PillarJudgment
+from .rows import COLUMNS, grade_row
+
+FEWEST, MOST = 2, 6
+MOST_VALUES = 50  # more ``force`` values than this are refused without reading them
+
+
+def compare_url(*forces, start=None):
+    """The compare page for these forces, or the empty form with ``start`` ticked."""
+    query = [("force", force.slug) for force in forces] + ([("start", start.slug)] if start else [])
+    return f"{reverse('inspections:compare')}?{urlencode(query)}"
+
+
+class ForcesField(forms.MultipleChoiceField):
+    """Force slugs from the list, each once, two to six of them, in the order given."""
+
+    def validate(self, value):
+        if len(value) > MOST_VALUES:
+            raise ValidationError("Choose no more than six forces", code="too_many")
+        super().validate(value)
+        if len(set(value)) < len(value):
+            raise ValidationError("Choose each force once", code="repeated")
+        if len(value) < FEWEST:
+            raise ValidationError("Choose at least two forces", code="too_few")
+        if len(value) > MOST:
+            raise ValidationError("Choose no more than six forces", code="too_many")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    slug: str
+    label: str
+    checked: bool
+
+
+class CompareForm(forms.Form):
+    """The forces to compare. Bound only when the query string names some; ``start`` ticks one force on the
+    empty form (the link from a force's page) without asking for a comparison."""
+
+    force = ForcesField(
+        label="Forces to compare",
+        error_messages={"required": "Choose at least two forces", "invalid_choice": "Choose forces from the list"},
+    )
+
+    def __init__(self, data, *, forces):
+        self.by_slug = {force.slug: force for force in forces}
+        self.regions = defaultdict(list)
+        for force in forces:
+            self.regions[force.region.name].append(force)
+        asked = "force" in data
+        # One value past the limit is enough to refuse the rest unread.
+        self.values = [v for v in data.getlist("force")[: MOST_VALUES + 1] if v] if asked else []
+        self.start = data.get("start", "") if not asked else ""
+        super().__init__({"force": self.values} if asked else None)
+        self.fields["force"].choices = [(f.slug, f.short_name) for f in forces]
+
+    @property
+    def chosen(self):
+        """The forces to compare, in the order given, or an empty list."""
+        return [self.by_slug[slug] for slug in self.cleaned_data["force"]] if self.is_valid() else []
+
+    def options(self):
+        """Checkboxes by region: (region name, options), each option ticked when it was asked for. The first
+        has the field's own id, which the error summary links to; the rest follow GOV.UK's numbering."""
+        ticked = set(self.values) | {self.start}
+        groups, n = [], 0
+        for region, forces in self.regions.items():
+            options = []
+            for force in forces:
+                n += 1
+                option_id = self["force"].auto_id + (f"-{n}" if n > 1 else "")
+                options.append(Option(option_id, force.slug, force.short_name, force.slug in ticked))
+            groups.append((region, options))
+        return groups
+
+
+@dataclass
+class Cell:
+    """One force's grade for one pillar in one year, with how it compares with the year before."""
+
+    force: object
+    assessment: object
+    judgment: object
+    change: str | None = None
+
+    @property
+    def grade_status(self):
+        return self.judgment.grade_status if self.judgment else ("", "No grade recorded")
+
+    @property
+    def has_grade(self):
+        return self.judgment is not None and bool(self.judgment.grade or self.judgment.not_graded)
+
+    @property
+    def change_label(self):
+        return Change(self.change).label if self.change else ""
+
+
+@dataclass
+class PillarRow:
+    pillar: object
+    cells: list
+    distribution: dict
+
+
+@dataclass
+class YearComparison:
+    """A year's table: its columns (force, assessment or None), a row per graded pillar, the pillars it did not
+    grade, and whether it begins a grading framework that cannot be compared with the year before."""
+
+    year: object
+    previous: object
+    columns: list
+    rows: list = field(default_factory=list)
+    ungraded: list = field(default_factory=list)
+    framework_changed: bool = False
+
+
+def compare_forces(forces, *, force_count):
+    """Every published year's table for ``forces``, newest first, with the distribution of grades among all
+    ``force_count`` forces. Five queries."""
+    years = InspectionYear.objects.published().order_by("first_year").prefetch_related("pillars")
+    assessments = Assessment.objects.published().filter(force__in=forces).with_grades()
+    counts = PillarJudgment.objects.published().grade_counts()
+    return arrange(list(years), forces, list(assessments), counts, force_count=force_count)
+
+
+def arrange(years, forces, assessments, counts, *, force_count):
+    """The tables from years (oldest first, with their pillars), assessments carrying ``published_judgments``
+    and ``grade_counts()`` rows for all years. A grade is compared only with the same force's grade for the
+    same pillar (by slug) in the year straight before, and never across a change of scale."""
+    by_key = {(a.force_id, a.year_id): a for a in assessments}
+    judgments = {key: {j.pillar.slug: j for j in a.published_judgments} for key, a in by_key.items()}
+    counts_by_pillar = defaultdict(list)
+    for row in counts:
+        counts_by_pillar[row["pillar_id"]].append(row)
+    tables, previous = [], None
+    for year in years:
+        comparable = year.is_comparable_with(previous)
+        table = YearComparison(
+            year,
+            previous,
+            columns=[(force, by_key.get((force.pk, year.pk))) for force in forces],
+            framework_changed=previous is not None and not comparable,
+        )
+        for pillar in year.pillars.all():
+            if not pillar.graded:
+                table.ungraded.append(pillar)
+                continue
+            cells = []
+            for force, assessment in table.columns:
+                judgment = judgments.get((force.pk, year.pk), {}).get(pillar.slug)
+                before = judgments.get((force.pk, previous.pk), {}).get(pillar.slug) if comparable else None
+                change = change_between(judgment, before, year=year, previous_year=previous)
+                cells.append(Cell(force, assessment, judgment, change))
+            distribution = distribution_for(counts_by_pillar[pillar.pk], year, force_count=force_count)
+            table.rows.append(PillarRow(pillar, cells, distribution))
+        tables.append(table)
+        previous = year
+    return tables[::-1]
+
+
+def distribution_for(counts, year, *, force_count):
+    """How many of all the forces got each grade on one pillar: the counts, a sentence, and a bar's parts
+    (x and width in percent) for a chart drawn on the server."""
+    found = grade_distribution(counts, year.allowed_grades, force_count=force_count)
+    if found:
+        found = found[0]
+    else:
+        found = {"grades": [(grade, 0) for grade in year.allowed_grades], "not_graded": 0, "no_grade": force_count}
+    parts = [(grade.value, grade.label, n) for grade, n in found["grades"]]
+    parts += [("none", "Not graded", found["not_graded"]), ("missing", "No grade recorded here", found["no_grade"])]
+    segments, x = [], 0.0
+    for css, _label, n in parts:
+        if n and force_count:
+            width = 100 * n / force_count
+            segments.append({"css": css, "count": n, "x": round(x, 2), "width": round(width, 2)})
+            segments[-1]["middle"] = round(x + width / 2, 2)
+            x += width
+    words = [f"{label} {n}" for _, label, n in parts if n]
+    return {**found, "segments": segments, "text": ", ".join(words).capitalize() if words else "No forces"}
+
+
+def download_rows(tables, absolute):
+    """A row per cell, in the page's order: year (newest first), pillar, then force as chosen."""
+    rows = []
+    for table in tables:
+        for row in table.rows:
+            for cell in row.cells:
+                page = absolute(cell.assessment.get_absolute_url()) if cell.assessment else ""
+                rows.append(
+                    grade_row(
+                        year=table.year,
+                        force=cell.force,
+                        pillar=row.pillar,
+                        judgment=cell.judgment,
+                        page_url=page,
+                        change=cell.change or "",
+                    )
+                )
+    return rows
+
+
+@require_safe
+def compare(request):
+    forces = list(Force.objects.select_related("region").order_by("region__name", "short_name"))
+    form = CompareForm(request.GET, forces=forces)
+    chosen = form.chosen
+    fmt = request.GET.get("format", "")
+    if fmt and fmt not in FORMATS:
+        return HttpResponseBadRequest("Choose format=csv or format=json.", content_type="text/plain")
+    tables = compare_forces(chosen, force_count=len(forces)) if chosen else []
+    if fmt and chosen:
+        rows = download_rows(tables, request.build_absolute_uri)
+        return download(rows, COLUMNS, fmt=fmt, filename="peel-compare-" + "-".join(f.slug for f in chosen))
+    context = {
+        "form": form,
+        "chosen": chosen,
+        "tables": tables,
+        "download_query": urlencode([("force", force.slug) for force in chosen]),
+        "force_count": len(forces),
+        "grades": list(Grade),
+        "framework_warning": NOT_COMPARABLE_WARNING,
+        "breadcrumbs": breadcrumbs(("Compare forces", None)),
+        "nav_section": "compare",
+    }
+    return render(request, "inspections/compare.html", context)
