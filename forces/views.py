@@ -1,12 +1,15 @@
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from inspections.compare import compare_url
-from inspections.history import grade_history
+from inspections.history import grade_history, history_rows
 from inspections.models import Assessment, InspectionYear, Pillar, Report, headline_year
+from inspections.rows import COLUMNS
 from inspections.tables import YearRow, columns_for, year_rows
 from peel.breadcrumbs import breadcrumbs
+from peel.downloads import FORMATS, download
 
 from .filters import ForceFilter, YearChoiceForm
 from .models import Force, KeyFact
@@ -49,12 +52,19 @@ def force_detail(request, force):
     years = list(InspectionYear.objects.published())
     assessments = list(Assessment.objects.published().filter(force=force).with_grades())
     latest = max(assessments, key=lambda a: a.year.first_year, default=None)
+    history = grade_history(years, assessments)
+    fmt = request.GET.get("format", "")
+    if fmt:
+        if fmt not in FORMATS:
+            return HttpResponseBadRequest("Choose format=csv or format=json.", content_type="text/plain")
+        rows = history_rows(force, history, request.build_absolute_uri)
+        return download(rows, COLUMNS, fmt=fmt, filename=f"peel-{force.slug}-grades")
     context = {
         "force": force,
         "latest": latest,
         "assessments": sorted(assessments, key=lambda a: a.year.first_year),
         "years": years,
-        "history": grade_history(years, assessments),
+        "history": history,
         "key_facts": KeyFact.objects.latest_for(force),
         "reports": Report.objects.published().filter(force=force).select_related("year"),
         "compare_with": [(other, compare_url(force, other)) for other in force.region.forces.all() if other != force],

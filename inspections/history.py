@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import GRADE_ABBREVIATIONS, Change
+from .rows import grade_row
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Row:
     name: str
     slug: str
     cells: list = field(default_factory=list)
+    graded: bool = True  # a pillar with no judgment in a year is shown as a graded pillar with no grade
 
 
 def change_between(judgment, previous, *, year, previous_year):
@@ -96,3 +98,23 @@ def grade_distribution(counts, grades, *, force_count):
             }
         )
     return result
+
+
+def history_rows(force, history, absolute):
+    """A force's grade history as download rows, in the table's order: pillar by pillar, year by year.
+    ``absolute`` turns a path into a full address."""
+    rows = []
+    for row in history:
+        for cell in row.cells:
+            judgment = cell.judgment
+            rows.append(
+                grade_row(
+                    year=cell.year,
+                    force=force,
+                    pillar=judgment.pillar if judgment else row,
+                    judgment=judgment,
+                    change=cell.change,
+                    page_url=absolute(judgment.get_absolute_url()) if judgment else "",
+                )
+            )
+    return rows

@@ -270,3 +270,26 @@ class TestFindingAForce:
         assert "Avon and Somerset Constabulary" in page
         assert "Kent Police" not in page
         assert "No force matches your search" in text_of(client.get("/forces/", {"q": "Atlantis"}))
+
+
+def test_a_forces_history_downloads_cell_for_cell(client):
+    from peel.downloads import parse_csv, parse_json
+
+    force = make_force(short_name="Kent", slug="kent")
+    make_grade_history(force, {2015: "good", 2016: "outstanding", 2017: "good"})
+    make_grade_history(force, {2018: "inadequate"}, slug="efficiency", name="Efficiency")
+    csv_rows = parse_csv(client.get("/forces/kent/?format=csv").content.decode("utf-8"))
+    json_rows = parse_json(client.get("/forces/kent/?format=json").content)
+    expected = [
+        ("legitimacy", "Good", ""),
+        ("legitimacy", "Outstanding", "better"),
+        ("legitimacy", "Good", "worse"),
+        ("legitimacy", "No grade recorded", ""),
+        ("efficiency", "No grade recorded", ""),
+        ("efficiency", "No grade recorded", ""),
+        ("efficiency", "No grade recorded", ""),
+        ("efficiency", "Inadequate", ""),
+    ]
+    assert [(r["pillar"], r["grade_label"], r["change"]) for r in csv_rows] == expected
+    assert [(r["pillar"], r["grade_label"], r["change"]) for r in json_rows] == expected
+    assert client.get("/forces/kent/?format=pdf").status_code == 400
