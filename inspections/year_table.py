@@ -73,6 +73,10 @@ class YearTable:
         return sum(1 for row in self.rows if not row.missing)
 
     @property
+    def has_question_grades(self):
+        return any(q.graded for p in self.pillars for q in p.questions.all())
+
+    @property
     def ungraded_pillars(self):
         return [p for p in self.pillars if not p.graded]
 

@@ -222,3 +222,8 @@ def test_the_year_table_makes_a_fixed_number_of_queries(client, django_assert_nu
     with django_assert_num_queries({"": 7, "?format=csv&level=question": 7}.get(query, 8)):
         response = client.get(years[-1].get_absolute_url() + query)
     assert response.status_code == 200
+
+
+def test_a_year_with_question_grades_points_to_them_from_its_pillar_table(client, year):
+    assert "see the grade for each question" in text_of(client.get("/peel/2017/"))
+    assert "see the grade for each question" not in text_of(client.get("/peel/2017/?level=question"))
