@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from this site's own static files
     "peel",
     "forces",
     "inspections",
@@ -179,6 +182,35 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+}
+
+# The read-only JSON API under /api/v1/ (peel/api.py): Django REST framework, described by drf-spectacular.
+# Anyone may read, with GET or HEAD only; answers and refusals alike are JSON (no browsable HTML pages, no
+# ?format= switch); nothing is parsed from request bodies. Lists paginate and filter in peel.api.PublicViewSet.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "peel.api.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PEEL assessments API",
+    "DESCRIPTION": (
+        "Published PEEL grades for the police forces of England and Wales: regions, forces, inspection years "
+        "with their pillars and questions, assessments, every grade, and each year's table. Read-only; lists "
+        "are paginated; every refusal is JSON with a `detail` message."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "peel.api.document_errors"],
 }
 
 LOGGING = {

@@ -33,4 +33,5 @@ urlpatterns = [
     path("contact/", pages.contact, name="contact"),
     path("", include("inspections.urls")),
     path("forces/", include("forces.urls")),
+    path("api/", include("peel.api")),
 ]
