@@ -206,11 +206,11 @@ def test_a_five_point_year_offers_adequate(client):
 def test_csv_neutralises_formulas_and_keeps_everything_else(client, year):
     from inspections.models import PillarJudgment
 
-    PillarJudgment.objects.filter(assessment__force__slug="kent").update(source_url="=HYPERLINK(\"x\")")
+    PillarJudgment.objects.filter(assessment__force__slug="kent").update(source_url='=HYPERLINK("x")')
     rows = parse_csv(client.get("/peel/2017/?format=csv").content.decode("utf-8"))
-    assert {row["source_url"] for row in rows if row["force"] == "kent"} == {"'=HYPERLINK(\"x\")"}
+    assert {row["source_url"] for row in rows if row["force"] == "kent"} == {'\'=HYPERLINK("x")'}
     json_rows = parse_json(client.get("/peel/2017/?format=json").content)
-    assert {row["source_url"] for row in json_rows if row["force"] == "kent"} == {"=HYPERLINK(\"x\")"}
+    assert {row["source_url"] for row in json_rows if row["force"] == "kent"} == {'=HYPERLINK("x")'}
 
 
 @pytest.mark.parametrize("scale", [1, 10])
