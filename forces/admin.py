@@ -1,10 +1,18 @@
 from django.contrib import admin
 
+from peel import revisions
+
 from .models import ContextPoint, Force, KeyFact, PlanPriority, Region
+
+revisions.register(Region)
+revisions.register(Force, follow=["key_facts", "context_points", "plan_priorities"])
+revisions.register(KeyFact)
+revisions.register(ContextPoint)
+revisions.register(PlanPriority)
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -27,7 +35,7 @@ class PlanPriorityInline(admin.TabularInline):
 
 
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):
+class ForceAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "region", "country"]
     list_filter = ["region", "country"]
     list_select_related = ["region"]
@@ -38,7 +46,7 @@ class ForceAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyFact)
-class KeyFactAdmin(admin.ModelAdmin):
+class KeyFactAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["force", "period", "measure", "value", "national_value"]
     list_filter = ["period", "measure", "force__region"]
     list_select_related = ["force"]
@@ -47,7 +55,7 @@ class KeyFactAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContextPoint)
-class ContextPointAdmin(admin.ModelAdmin):
+class ContextPointAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["force", "position", "__str__"]
     list_select_related = ["force"]
     search_fields = ["force__name", "text"]
@@ -55,7 +63,7 @@ class ContextPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanPriority)
-class PlanPriorityAdmin(admin.ModelAdmin):
+class PlanPriorityAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["force", "group", "position", "__str__"]
     list_select_related = ["force"]
     search_fields = ["force__name", "group", "text"]

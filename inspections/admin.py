@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
+from peel import revisions
+
+from . import imports
 from .models import (
     Assessment,
     InspectionYear,
@@ -11,6 +14,15 @@ from .models import (
     QuestionJudgment,
     Report,
 )
+
+revisions.register(InspectionYear, follow=["pillars"])
+revisions.register(Pillar, follow=["questions"])
+revisions.register(Question)
+revisions.register(Inspector)
+revisions.register(Assessment, follow=["pillar_judgments"])
+revisions.register(PillarJudgment, follow=["question_judgments"])
+revisions.register(QuestionJudgment)
+revisions.register(Report)
 
 
 class ParentAwareFormSet(BaseInlineFormSet):
@@ -31,7 +43,7 @@ class PillarInline(admin.TabularInline):
 
 
 @admin.register(InspectionYear)
-class InspectionYearAdmin(admin.ModelAdmin):
+class InspectionYearAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "label", "scale", "published_on", "status"]
     fieldsets = [
         (None, {"fields": ["title", "label", "slug", "first_year", "scale", "status"]}),
@@ -51,7 +63,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "year", "kind", "graded", "position"]
     list_filter = ["year", "kind", "graded"]
     list_select_related = ["year"]
@@ -62,7 +74,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "text", "graded"]
     list_filter = ["pillar__year", "graded"]
     list_select_related = ["pillar__year"]
@@ -71,7 +83,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inspector)
-class InspectorAdmin(admin.ModelAdmin):
+class InspectorAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "title"]
     search_fields = ["name"]
 
@@ -86,7 +98,7 @@ class PillarJudgmentInline(admin.StackedInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "force", "year", "inspector", "status", "updated_at"]
     list_filter = ["status", "year", "force__region"]
     list_select_related = ["force", "year", "inspector"]
@@ -119,7 +131,7 @@ class QuestionJudgmentInline(admin.TabularInline):
 
 
 @admin.register(PillarJudgment)
-class PillarJudgmentAdmin(admin.ModelAdmin):
+class PillarJudgmentAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "grade", "not_graded", "status", "last_updated"]
     list_filter = ["status", "grade", "assessment__year", "pillar__kind"]
     list_select_related = ["assessment__force", "assessment__year", "pillar__year"]
@@ -127,9 +139,13 @@ class PillarJudgmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["assessment", "pillar"]
     inlines = [QuestionJudgmentInline]
 
+    def get_urls(self):
+        # Importing grades from a file; its link is on this change list (its change_list.html template).
+        return [*imports.admin_urls(self), *super().get_urls()]
+
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "force", "year", "published_on", "status"]
     list_filter = ["status", "kind", "year"]
     list_select_related = ["force", "year"]
@@ -138,7 +154,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionJudgment)
-class QuestionJudgmentAdmin(admin.ModelAdmin):
+class QuestionJudgmentAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "grade"]
     list_filter = ["grade", "pillar_judgment__assessment__year"]
     list_select_related = [

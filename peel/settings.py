@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from this site's own static files
+    "reversion",  # revisions of what staff author in the admin (peel/revisions.py)
     "peel",
     "forces",
     "inspections",

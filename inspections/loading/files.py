@@ -27,6 +27,11 @@ def read_text(path, name):
         data = path.read_bytes()
     except OSError as error:
         raise LoadError(name, 0, f"the file cannot be read ({error.strerror or error})") from None
+    return decode(data, name)
+
+
+def decode(data, name):
+    """UTF-8 bytes as text, less a leading byte order mark; a LoadError on the line of the first bad byte."""
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
@@ -42,7 +47,13 @@ def read_csv(path, name, columns):
     The header must name every one of ``columns`` (it may have more), each once; every row must have a
     field for each column, and no control characters; blank lines are skipped.
     """
-    text = read_text(path, name)
+    return parse_csv(read_text(path, name), name, columns)
+
+
+def parse_csv(text, name, columns, *, errors=None):
+    """read_csv() for text already read. With an ``errors`` list, a row that fails its checks (see
+    row_values()) goes into the list as a LoadError and the rest are still read; without one, it stops the
+    reading."""
     if not text.strip():
         raise LoadError(name, 1, "the file is empty")
     if not text.endswith(("\n", "\r")):
@@ -52,20 +63,17 @@ def read_csv(path, name, columns):
     try:
         header = [column.strip() for column in next(reader)]
         start = reader.line_num + 1
-        _check_header(name, header, columns)
+        check_header(name, header, columns)
         for fields in reader:
             line, start = reader.line_num, reader.line_num + 1
             if not fields:
                 continue
-            if len(fields) != len(header):
-                raise LoadError(name, line, f"this row has {len(fields)} fields where the header has {len(header)}")
-            row = dict(zip(header, (field.strip() for field in fields), strict=True))
             try:
-                for column, value in row.items():
-                    check_text(value, column)
+                rows.append((line, row_values(header, fields)))
             except ValueError as error:
-                raise LoadError(name, line, str(error)) from None
-            rows.append((line, row))
+                if errors is None:
+                    raise LoadError(name, line, str(error)) from None
+                errors.append(LoadError(name, line, str(error)))
     except csv.Error as error:
         if str(error) == "unexpected end of data":
             raise LoadError(name, start, "a quoted field starts on this row and is never closed") from None
@@ -73,7 +81,18 @@ def read_csv(path, name, columns):
     return rows
 
 
-def _check_header(name, header, columns):
+def row_values(header, fields):
+    """A row's fields as a dict of the header's columns to stripped values: a ValueError if it has more or
+    fewer fields than the header, or a control character in any of them."""
+    if len(fields) != len(header):
+        raise ValueError(f"this row has {len(fields)} fields where the header has {len(header)}")
+    values = dict(zip(header, (field.strip() for field in fields), strict=True))
+    for column, value in values.items():
+        check_text(value, column)
+    return values
+
+
+def check_header(name, header, columns):
     for index, column in enumerate(header):
         if column in header[:index]:
             raise LoadError(name, 1, f"the column {column!r} appears twice")

@@ -1,6 +1,7 @@
 """The Loader: the CSV files of published facts, in order, then the demo narrative (see narrative.py)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from inspections.models import (
     Report,
     Scale,
 )
+from peel import revisions
 from peel.publishing import Status
 
 from .files import read_csv
@@ -38,6 +40,7 @@ SCALES = {
 }
 GRADE_WORDS = {label.lower(): value for value, label in Grade.choices}
 NOT_GRADED = "not graded"
+JUDGMENT_COLUMNS = ["year_slug", "force_slug", "pillar", "question_number", "grade", "source_url"]
 
 
 class Loader(NarrativeLoading):
@@ -49,7 +52,7 @@ class Loader(NarrativeLoading):
     def run(self):
         if not self.data_dir.is_dir():
             raise LoadError(self.data_dir, 0, "this is not a folder" if self.data_dir.exists() else "folder not found")
-        with transaction.atomic():
+        with transaction.atomic(), revisions.recorded(revisions.LOADED_FROM_FILES):
             self._stores()
             self.load_forces()
             self.load_years()
@@ -230,20 +233,18 @@ class Loader(NarrativeLoading):
             )
 
     def load_judgments(self):
-        columns = ["year_slug", "force_slug", "pillar", "question_number", "grade", "source_url"]
-        rows = self._read("peel_judgments.csv", columns)
+        rows = self._read("peel_judgments.csv", JUDGMENT_COLUMNS)
         self._report_urls = inspectorate_pages(rows)
         self._each(
             "peel_judgments.csv",
             rows,
             self._judgment_row,
-            (
-                lambda r: (r["year_slug"], r["force_slug"], slugify(r["pillar"]), _same_number(r)),
-                lambda r: "this grade",
-            ),
+            (judgment_key, lambda r: "this grade"),
         )
 
-    def _judgment_row(self, row):
+    def judgment(self, row):
+        """A row of peel_judgments.csv read against the years, forces, pillars and questions loaded: a
+        ValueError says what is wrong with it. Nothing is saved."""
         year = self._year(row["year_slug"])
         force = self._force(row["force_slug"])
         pillar = self._pillar(year, row["pillar"])
@@ -252,8 +253,19 @@ class Loader(NarrativeLoading):
             raise ValueError(f"unknown grade {row['grade']!r}")
         if words == NOT_GRADED and row["question_number"]:
             raise ValueError("grade: only a pillar's row can say 'not graded'")
-        grade = GRADE_WORDS.get(words, "")
-        source_url = web_address(row["source_url"], "source_url")
+        return JudgmentRow(
+            year=year,
+            force=force,
+            pillar=pillar,
+            question=self._question(pillar, row["question_number"]) if row["question_number"] else None,
+            grade=GRADE_WORDS.get(words, ""),
+            not_graded=words == NOT_GRADED,
+            source_url=web_address(row["source_url"], "source_url"),
+        )
+
+    def _judgment_row(self, row):
+        found = self.judgment(row)
+        year, force, pillar, question = found.year, found.force, found.pillar, found.question
         # The inspectorate's page for the assessment fills a blank report_url, never an editor's own choice.
         values, page = {}, self._report_urls.get((year.slug, force.slug))
         if page and not getattr(self.assessments.get((force.pk, year.pk)), "report_url", ""):
@@ -262,21 +274,46 @@ class Loader(NarrativeLoading):
             (force.pk, year.pk), values, on_create={"force": force, "year": year, "status": Status.PUBLISHED}
         )
         # A question's row may come first: it makes an ungraded judgment that the pillar's row then grades.
-        values = {}
-        if not row["question_number"]:
-            values = {"grade": grade, "not_graded": words == NOT_GRADED, "source_url": source_url}
         judgment = self.pillar_judgments.upsert(
             (assessment.pk, pillar.pk),
-            values,
+            {} if question else found.pillar_values,
             on_create={"assessment": assessment, "pillar": pillar, "status": Status.PUBLISHED},
         )
-        if row["question_number"]:
-            question = self._question(judgment.pillar, row["question_number"])
+        if question:
             self.question_judgments.upsert(
                 (judgment.pk, question.pk),
-                {"grade": grade, "source_url": source_url},
+                found.question_values,
                 on_create={"pillar_judgment": judgment, "question": question},
             )
+
+
+@dataclass(frozen=True)
+class JudgmentRow:
+    """A row of peel_judgments.csv as Loader.judgment() found it: a grade for a pillar, or for one of its
+    questions when ``question`` is set."""
+
+    year: InspectionYear
+    force: Force
+    pillar: Pillar
+    question: Question | None
+    grade: str
+    not_graded: bool
+    source_url: str
+
+    @property
+    def pillar_values(self):
+        """What a pillar's row says about its pillar judgment."""
+        return {"grade": self.grade, "not_graded": self.not_graded, "source_url": self.source_url}
+
+    @property
+    def question_values(self):
+        """What a question's row says about its question judgment."""
+        return {"grade": self.grade, "source_url": self.source_url}
+
+
+def judgment_key(row):
+    """What no two rows of peel_judgments.csv may share: the year, force, pillar and question they grade."""
+    return (row["year_slug"], row["force_slug"], slugify(row["pillar"]), _same_number(row))
 
 
 def _same_number(row):
