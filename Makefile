@@ -52,6 +52,7 @@ migrate: setup ## Apply database migrations
 
 load: migrate ## Load the real PEEL data and the demo narrative (safe to repeat)
 	$(PY) manage.py load_peel_data
+	$(PY) manage.py load_consultations
 
 run: static load ## Set up everything and serve the site on http://127.0.0.1:8000
 	@echo "Serving PEEL on http://$(HOST):$(PORT)/ (admin at /admin/; create a user with: $(PY) manage.py createsuperuser)"

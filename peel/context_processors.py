@@ -6,6 +6,7 @@ NAVIGATION = [
     ("forces", "Police forces", "forces:force-list"),
     ("years", "PEEL years", "inspections:year-list"),
     ("compare", "Compare forces", "inspections:compare"),
+    ("consultations", "Consultations", "consultations:consultation-list"),
 ]
 
 

@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "peel.context_processors.navigation",
+                "consultations.context_processors.open_consultations",
             ],
         },
     },
@@ -184,6 +185,36 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Email: consultation receipts. With EMAIL_HOST set, mail goes out through that SMTP server; without it, a
+# local run prints each message to the console and a server sends none (a receipt is a courtesy: a response
+# is stored whether or not its receipt can be sent).
+smtp_host = os.environ.get("EMAIL_HOST", "").strip()  # lower case: Django 6.1 reads mail settings from MAILERS
+if smtp_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": smtp_host,
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": (
+                "django.core.mail.backends.console.EmailBackend"
+                if LOCAL
+                else "django.core.mail.backends.dummy.EmailBackend"
+            )
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PEEL assessments <no-reply@localhost>")
 
 # The read-only JSON API under /api/v1/ (peel/api.py): Django REST framework, described by drf-spectacular.
 # Anyone may read, with GET or HEAD only; answers and refusals alike are JSON (no browsable HTML pages, no

@@ -9,6 +9,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from consultations.models import Consultation
 from forces.models import Force
 from inspections.models import Assessment, InspectionYear, PillarJudgment
 
@@ -43,7 +44,14 @@ class ListingSitemap(Sitemap):
 class SitePagesSitemap(Sitemap):
     """What the grades mean, and the pages in every footer."""
 
-    names = ["inspections:about-grades", "accessibility", "privacy", "cookies", "contact"]
+    names = [
+        "inspections:about-grades",
+        "accessibility",
+        "privacy",
+        "cookies",
+        "contact",
+        "consultations:consultation-list",
+    ]
 
     def items(self):
         return _urls(self.names)
@@ -111,6 +119,16 @@ class PillarJudgmentSitemap(Sitemap):
         return judgment.last_updated or timezone.localdate(judgment.assessment.updated_at)
 
 
+class ConsultationSitemap(Sitemap):
+    """Published consultations, whatever their phase (upcoming, open, closed), dated by their last edit."""
+
+    def items(self):
+        return Consultation.objects.published().order_by("pk")
+
+    def lastmod(self, consultation):
+        return consultation.updated_at
+
+
 SITEMAPS = {
     "listings": ListingSitemap,
     "pages": SitePagesSitemap,
@@ -118,4 +136,5 @@ SITEMAPS = {
     "years": YearSitemap,
     "assessments": AssessmentSitemap,
     "pillars": PillarJudgmentSitemap,
+    "consultations": ConsultationSitemap,
 }

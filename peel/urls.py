@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("forces/", include("forces.urls")),
     path("api/", include("peel.api")),
+    path("consultations/", include("consultations.urls")),
 ]

@@ -162,6 +162,7 @@ def server_url(chromium_executable, tmp_path_factory):
     collectstatic = _manage(env, root, "collectstatic", "--noinput", "-v0")
     _finish(_manage(env, root, "migrate", "--noinput", "-v0"))
     _finish(_manage(env, root, "load_peel_data"))
+    _finish(_manage(env, root, "load_consultations"))
     _finish(collectstatic)
     for attempt in range(3):
         process, url = _start_gunicorn(env, root / f"gunicorn-{attempt}.log")

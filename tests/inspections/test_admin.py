@@ -5,7 +5,7 @@ from django.urls import reverse
 from inspections.models import Assessment, PillarJudgment
 from tests.factories import make_assessment, make_judgment, make_pillar, make_question
 
-OUR_APPS = {"forces", "inspections", "consultations"}
+OUR_APPS = {"forces", "inspections"}  # the consultations admin has its own tests (tests/consultations)
 MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
 
 

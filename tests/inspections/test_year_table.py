@@ -219,7 +219,7 @@ def test_the_year_table_makes_a_fixed_number_of_queries(client, django_assert_nu
     from tests.factories import make_world
 
     _, years = make_world(forces=4 * scale, years=2 * scale)
-    with django_assert_num_queries({"": 7, "?format=csv&level=question": 7}.get(query, 8)):
+    with django_assert_num_queries({"": 8, "?format=csv&level=question": 7}.get(query, 9)):
         response = client.get(years[-1].get_absolute_url() + query)
     assert response.status_code == 200
 

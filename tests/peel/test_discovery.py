@@ -127,6 +127,7 @@ def test_sitemap_lists_every_public_page_with_when_its_content_changed(client, k
         "/privacy/": None,
         "/cookies/": None,
         "/contact/": None,
+        "/consultations/": None,
         "/forces/kent/": changed,
         "/forces/surrey/": None,  # a force with no published assessment has a page, but no date for it
         "/peel/2015/": "2016-02-18",
@@ -203,7 +204,7 @@ def test_feed_holds_the_fifty_most_recently_changed(client):
 
 
 @pytest.mark.parametrize("scale", [1, 10])
-@pytest.mark.parametrize(("url", "queries"), [("/sitemap.xml", 5), (FEED, 2)])
+@pytest.mark.parametrize(("url", "queries"), [("/sitemap.xml", 6), (FEED, 2)])
 def test_sitemap_and_feed_make_a_fixed_number_of_queries(client, django_assert_num_queries, scale, url, queries):
     forces, years = make_world(forces=4 * scale, years=2 * scale)
     with django_assert_num_queries(queries):
@@ -215,7 +216,7 @@ def test_sitemap_and_feed_make_a_fixed_number_of_queries(client, django_assert_n
         # Every force, year, assessment and pillar judgment of the world, and the fixed pages.
         listed = len(parse(response).findall(f"{SITEMAP}url"))
         content = len(forces) + len(years) + len(forces) * len(years) * 4
-        assert listed == content + 8 + len(OPTIONAL_LISTINGS)
+        assert listed == content + 9 + len(OPTIONAL_LISTINGS)
 
 
 def test_every_page_advertises_the_feed_in_its_head(client, kent):
@@ -237,3 +238,13 @@ def test_feed_and_sitemap_dates_come_from_the_content(client, kent):
     entry = feed_of(client).find(f"{ATOM}entry")
     updated = datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}updated"))
     assert abs(timezone.now() - updated) < datetime.timedelta(minutes=1)
+
+
+def test_published_consultations_are_in_the_sitemap_and_drafts_are_not(client):
+    from tests.consultations.factories import make_consultation
+
+    live = make_consultation(slug="live-one")
+    make_consultation(slug="draft-one", status=Status.DRAFT)
+    locations = sitemap_of(client)
+    assert f"http://testserver{live.get_absolute_url()}" in locations
+    assert not any("draft-one" in location for location in locations)
