@@ -1,7 +1,5 @@
 """Open data: every published grade as one download, and the page that says what each column means."""
 
-from collections import defaultdict
-
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -9,9 +7,9 @@ from django.views.decorators.http import require_safe
 from peel.breadcrumbs import breadcrumbs
 from peel.downloads import FORMATS, download
 
-from .models import InspectionYear, PillarJudgment, QuestionJudgment
+from .models import InspectionYear, PillarJudgment
 from .pages import GRADE_MEANINGS
-from .rows import COLUMN_MEANINGS, COLUMNS, grade_row
+from .rows import COLUMN_MEANINGS, COLUMNS, grade_rows
 
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
@@ -24,21 +22,7 @@ def every_grade(absolute):
         .select_related("assessment__force__region", "assessment__year", "pillar")
         .order_by("assessment__year__first_year", "assessment__force__short_name", "pillar__position", "pillar_id")
     )
-    answers = defaultdict(list)
-    published_answers = QuestionJudgment.objects.filter(pillar_judgment__in=judgments.values("pk"))
-    for answer in published_answers.select_related("question").order_by("question__number"):
-        answers[answer.pillar_judgment_id].append(answer)
-    rows = []
-    for judgment in judgments:
-        assessment = judgment.assessment
-        common = {"year": assessment.year, "force": assessment.force, "pillar": judgment.pillar}
-        page = absolute(judgment.get_absolute_url())
-        rows.append(grade_row(**common, judgment=judgment, page_url=page))
-        rows.extend(
-            grade_row(**common, judgment=answer, question=answer.question, page_url=page)
-            for answer in answers[judgment.pk]
-        )
-    return rows
+    return grade_rows(judgments, absolute)
 
 
 @require_safe

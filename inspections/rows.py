@@ -4,7 +4,10 @@ Every table a person can download (a year's table, the compare page, a force's h
 a list of these rows, one per cell the page shows, in the page's order. The Data page documents each column.
 """
 
-from .models import Change
+from collections import defaultdict
+
+from .models import Change, QuestionJudgment
+from .tables import grade_key
 
 COLUMNS = [
     "year",
@@ -82,3 +85,28 @@ def grade_row(*, year, force, pillar, judgment, question=None, page_url="", chan
         "source_url": (judgment.source_url if judgment is not None else "") or "",
         "page_url": page_url,
     }
+
+
+def grade_rows(judgments, absolute, *, level="", grades=()):
+    """Pillar judgments as download rows (inspections/rows.py), each pillar grade followed by its question
+    grades, as in the download of every grade. ``level`` keeps only pillar or only question rows; ``grades``
+    keeps rows whose grade, "not-graded" or "none" (no grade recorded) is one of them. Two queries."""
+    wanted = set(grades)
+    answers = defaultdict(list)
+    if level != "pillar":
+        published_answers = QuestionJudgment.objects.filter(pillar_judgment__in=judgments.values("pk"))
+        for answer in published_answers.select_related("question").order_by("question__number"):
+            answers[answer.pillar_judgment_id].append(answer)
+    rows = []
+    for judgment in judgments:
+        assessment = judgment.assessment
+        common = {"year": assessment.year, "force": assessment.force, "pillar": judgment.pillar}
+        page = absolute(judgment.get_absolute_url())
+        if level != "question" and (not wanted or grade_key(judgment) in wanted):
+            rows.append(grade_row(**common, judgment=judgment, page_url=page))
+        rows.extend(
+            grade_row(**common, judgment=answer, question=answer.question, page_url=page)
+            for answer in answers[judgment.pk]
+            if not wanted or grade_key(answer) in wanted
+        )
+    return rows

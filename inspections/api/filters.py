@@ -1,42 +1,15 @@
 """What the API's lists of assessments and grades can be narrowed by, and the grade rows themselves."""
 
-from collections import defaultdict
-
 import django_filters
 
 from forces.models import Force, Region
 
 from ..filters import LEVELS
-from ..models import Assessment, Grade, InspectionYear, Pillar, PillarJudgment, QuestionJudgment
-from ..rows import grade_row
-from ..tables import NO_GRADE, grade_key
+from ..models import Assessment, Grade, InspectionYear, Pillar, PillarJudgment
+from ..rows import grade_rows
+from ..tables import NO_GRADE
 
 GRADE_CHOICES = [*Grade.choices, ("not-graded", "Not graded"), (NO_GRADE, "No grade recorded")]
-
-
-def grade_rows(judgments, absolute, *, level="", grades=()):
-    """Pillar judgments as download rows (inspections/rows.py), each pillar grade followed by its question
-    grades, as in the download of every grade. ``level`` keeps only pillar or only question rows; ``grades``
-    keeps rows whose grade, "not-graded" or "none" (no grade recorded) is one of them. Two queries."""
-    wanted = set(grades)
-    answers = defaultdict(list)
-    if level != "pillar":
-        published_answers = QuestionJudgment.objects.filter(pillar_judgment__in=judgments.values("pk"))
-        for answer in published_answers.select_related("question").order_by("question__number"):
-            answers[answer.pillar_judgment_id].append(answer)
-    rows = []
-    for judgment in judgments:
-        assessment = judgment.assessment
-        common = {"year": assessment.year, "force": assessment.force, "pillar": judgment.pillar}
-        page = absolute(judgment.get_absolute_url())
-        if level != "question" and (not wanted or grade_key(judgment) in wanted):
-            rows.append(grade_row(**common, judgment=judgment, page_url=page))
-        rows.extend(
-            grade_row(**common, judgment=answer, question=answer.question, page_url=page)
-            for answer in answers[judgment.pk]
-            if not wanted or grade_key(answer) in wanted
-        )
-    return rows
 
 
 def _by_slug(queryset, field_name, label, refusal):
