@@ -25,6 +25,7 @@ from peel.downloads import FORMATS, download
 from .history import change_between, grade_distribution
 from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, InspectionYear, PillarJudgment
 from .rows import COLUMNS, grade_row
+from .tables import bar_segments
 
 FEWEST, MOST = 2, 6
 MOST_VALUES = 50  # more ``force`` values than this are refused without reading them
@@ -196,13 +197,7 @@ def distribution_for(counts, year, *, force_count):
         found = {"grades": [(grade, 0) for grade in year.allowed_grades], "not_graded": 0, "no_grade": force_count}
     parts = [(grade.value, grade.label, n) for grade, n in found["grades"]]
     parts += [("none", "Not graded", found["not_graded"]), ("missing", "No grade recorded here", found["no_grade"])]
-    segments, x = [], 0.0
-    for css, _label, n in parts:
-        if n and force_count:
-            width = 100 * n / force_count
-            segments.append({"css": css, "count": n, "x": round(x, 2), "width": round(width, 2)})
-            segments[-1]["middle"] = round(x + width / 2, 2)
-            x += width
+    segments = bar_segments(parts, force_count)
     words = [f"{label} {n}" for _, label, n in parts if n]
     return {**found, "segments": segments, "text": ", ".join(words).capitalize() if words else "No forces"}
 

@@ -117,22 +117,26 @@ def year_rows(forces, assessments, columns, *, sort="", worst_first=False, by_re
     return sorted(rows, key=key)
 
 
+def bar_segments(parts, total):
+    """Each (css, label, count) part's place in a bar of ``total``, in percent: x, width and middle (for the
+    count's label). Parts with no count take no room."""
+    segments, x = [], 0.0
+    for css, label, count in parts:
+        if count and total:
+            width = 100 * count / total
+            place = {"x": round(x, 2), "width": round(width, 2), "middle": round(x + width / 2, 2)}
+            segments.append({"css": css, "label": label, "count": count, **place})
+            x += width
+    return segments
+
+
 def grade_summary(rows, columns, grades):
     """Per column, how many of the rows got each grade on the year's scale and how many have none, with each
-    count's place in a bar of the whole (``segments``: x and width in percent, for a chart)."""
+    count's place in a bar of the whole (``segments``, for a chart)."""
     summary = []
     for index, column in enumerate(columns):
         counts = Counter(grade_key(row.cells[index][1]) for row in rows)
         parts = [(grade.value, grade.label, counts[grade.value]) for grade in grades]
         parts += [("none", "Not graded", counts["not-graded"]), ("missing", "No grade recorded", counts[NO_GRADE])]
-        segments, x = [], 0.0
-        for css, label, count in parts:
-            if count:
-                width = 100 * count / len(rows)
-                segments.append(
-                    {"css": css, "label": label, "count": count, "x": round(x, 2), "width": round(width, 2)}
-                )
-                segments[-1]["middle"] = round(x + width / 2, 2)
-                x += width
-        summary.append({"column": column, "segments": segments, "total": len(rows)})
+        summary.append({"column": column, "segments": bar_segments(parts, len(rows)), "total": len(rows)})
     return summary
