@@ -87,6 +87,7 @@ test-browser: setup node_modules/.installed ## Run only the browser tests; write
 
 bench: static load ## Server time and queries per page type, then requests per second under gunicorn (needs wrk)
 	$(PY) bench/server_time.py
+	$(PY) bench/consultation_export.py
 	bash bench/pages.sh
 
 clean: ## Remove the virtual environment, npm packages and built files

@@ -126,10 +126,16 @@ class ConsultationAdmin(admin.ModelAdmin):
     @admin.display(description="")
     def responses_links(self, obj):
         return format_html(
-            '<a href="{}">Summary</a> · <a href="{}">Download CSV</a>',
+            '<a href="{}">Summary</a> · <a href="{}">Download CSV</a> · <a href="{}">XLSX</a>',
             reverse("admin:consultations_consultation_summary", args=[obj.pk]),
             reverse("admin:consultations_consultation_responses_csv", args=[obj.pk]),
+            reverse("admin:consultations_consultation_responses_xlsx", args=[obj.pk]),
         )
+
+    def view_on_site(self, obj):
+        """The public page; while the public cannot see it yet (a draft, or not open yet), its preview."""
+        url = obj.get_absolute_url()
+        return f"{url}?preview=1" if not obj.is_published or obj.phase == obj.Phase.UPCOMING else url
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -143,6 +149,7 @@ class ConsultationAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/summary/", view(self.summary_view), name="consultations_consultation_summary"),
             path("<int:pk>/responses.csv", view(self.csv_view), name="consultations_consultation_responses_csv"),
+            path("<int:pk>/responses.xlsx", view(self.xlsx_view), name="consultations_consultation_responses_xlsx"),
             *super().get_urls(),
         ]
 
@@ -159,12 +166,16 @@ class ConsultationAdmin(admin.ModelAdmin):
             "consultation": consultation,
             "opts": self.opts,
             "csv_url": reverse("admin:consultations_consultation_responses_csv", args=[pk]),
+            "xlsx_url": reverse("admin:consultations_consultation_responses_xlsx", args=[pk]),
             **summary.summarise(consultation),
         }
         return TemplateResponse(request, "consultations/admin/summary.html", context)
 
     def csv_view(self, request, pk):
         return exports.csv_download(self._consultation_for_responses(request, pk))
+
+    def xlsx_view(self, request, pk):
+        return exports.xlsx_download(self._consultation_for_responses(request, pk))
 
 
 class AnswerInline(admin.TabularInline):

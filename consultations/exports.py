@@ -1,15 +1,23 @@
-"""Every response to a consultation as a CSV download for staff: one row per response, one column per question.
+"""Every response to a consultation as a CSV or XLSX download for staff: one row per response, one column per
+question.
 
-The file is streamed a row at a time, so a consultation with many thousands of responses never sits whole
-in memory. Several choices share a cell, joined with "; ". Every cell goes through ``neutralise``, so text a
-respondent typed can never run as a formula when the file is opened in a spreadsheet.
+Responses are read a chunk at a time (each chunk with its answers and choices, in a fixed number of queries),
+so a consultation with many thousands of responses never sits whole in memory. The CSV is streamed a row at a
+time; the XLSX is written row by row by openpyxl's write-only workbook into a temporary file, which is then
+sent. Several choices share a cell, joined with "; ". Every cell goes through ``neutralise``, so text a
+respondent typed can never run as a formula when the file is opened in a spreadsheet, and every XLSX cell is
+stored as text.
 """
 
 import csv
+import tempfile
 import zoneinfo
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from peel.downloads import neutralise
 
@@ -19,6 +27,8 @@ from .models import Response
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 ABOUT_COLUMNS = ["reference", "sent (UK time)", "responding as", "name", "organisation", "email", "may we publish"]
 CHUNK = 500
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IN_MEMORY_UP_TO = 2 * 1024 * 1024  # a bigger workbook spills from memory to disk while it is written
 
 
 class _Echo:
@@ -63,6 +73,40 @@ def csv_download(consultation):
     filename = f"{consultation.slug}-responses.csv"
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _private(response)
+
+
+def _text_cell(sheet, value):
+    """A cell that holds text and only text: neutralised, without the control characters XML cannot carry,
+    and typed as a string, so a spreadsheet never evaluates it."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)))
+    cell.data_type = "s"
+    return cell
+
+
+def write_xlsx(consultation, file):
+    """The same rows as the CSV, as a one-sheet workbook written to ``file``."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Responses")
+    for cells in rows(consultation):
+        sheet.append([_text_cell(sheet, cell) for cell in cells])
+    workbook.save(file)
+
+
+def xlsx_download(consultation):
+    file = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_UP_TO)  # noqa: SIM115 (FileResponse closes it)
+    try:
+        write_xlsx(consultation, file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    filename = f"{consultation.slug}-responses.xlsx"
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return _private(response)
+
+
+def _private(response):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -19,6 +19,7 @@ from .models import Consultation, Phase
 from .submission import NotOpen, TooMany, submit_response
 
 RECEIPT_SALT = "consultations.receipt"
+PREVIEW_PERMISSION = "consultations.change_consultation"
 
 
 def _crumbs(consultation=None, *more):
@@ -39,11 +40,27 @@ def consultation_list(request):
     return render(request, "consultations/consultation_list.html", context)
 
 
+def _previewing(request):
+    """Whether this is staff who edit consultations asking to see one before the public can."""
+    return request.GET.get("preview") == "1" and request.user.is_staff and request.user.has_perm(PREVIEW_PERMISSION)
+
+
 @require_safe
 def consultation_detail(request, slug):
-    consultation = get_object_or_404(Consultation.objects.published().for_page(), slug=slug)
-    context = _context(consultation, phase=consultation.phase, breadcrumbs=_crumbs(consultation))
-    return render(request, "consultations/consultation_detail.html", context)
+    """The consultation as the public sees it. With ?preview=1, staff who edit consultations also see a draft
+    (or one not open yet) as the public will, under a banner saying so; it never takes a response from there,
+    since responding goes through the published, open consultation only."""
+    previewing = _previewing(request)
+    consultations = Consultation.objects.all() if previewing else Consultation.objects.published()
+    consultation = get_object_or_404(consultations.for_page(), slug=slug)
+    phase = consultation.phase
+    preview = previewing and (not consultation.is_published or phase == Phase.UPCOMING)
+    context = _context(consultation, phase=phase, preview=preview, breadcrumbs=_crumbs(consultation))
+    response = render(request, "consultations/consultation_detail.html", context)
+    if previewing:  # a page only some people may see: never kept by a cache, never indexed
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _open_or_refuse(request, slug):
