@@ -90,7 +90,9 @@ def field(page, text):
     )
 
 
-def test_the_journey_with_the_keyboard_alone(page, demo_url):
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_journey_with_the_keyboard_alone(new_page, demo_url, width):
+    page = new_page(viewport={"width": width, "height": 900})
     page.goto(demo_url)
     check_page(page, "detail")
     tab_to(page, "a.govuk-button--start")
@@ -105,7 +107,7 @@ def test_the_journey_with_the_keyboard_alone(page, demo_url):
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')", timeout=5_000)
     assert page.locator(".govuk-error-summary__list li").count() == 3
     assert_no_axe_violations(page)
-    page.screenshot(path=SCREENSHOTS / "consultation-errors-desktop.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"consultation-errors-{width}.png", full_page=True)
     page.keyboard.press("Tab")  # into the summary: its first link, to the first field in error
     page.keyboard.press("Enter")
     scale = field(page, "easy to understand")
@@ -140,7 +142,7 @@ def test_the_journey_with_the_keyboard_alone(page, demo_url):
     assert page.input_value(f"#{words}") == "Say what each grade means, in plain words."
     assert page.is_checked("#id_respondent_type") and page.input_value("#id_email") == "sam@example.org"
     tab_to(page, f"#{words}")
-    page.keyboard.press("End")
+    page.keyboard.press("Control+End")  # the end of the text, not of the line it wraps to on a phone
     page.keyboard.type(" And a key.")
     tab_to(page, "button[type=submit]")
     press_and_wait(page, "Enter")
