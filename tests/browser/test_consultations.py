@@ -49,7 +49,8 @@ def check_page(page, name):
     assert not missed, f"never reached with Tab on {page.url}:\n" + "\n".join(missed)
     assert not result.no_indicator, f"no visible focus on {page.url}:\n" + "\n".join(result.no_indicator)
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"consultation-{name}-desktop.png", full_page=True)
+    label = "phone" if page.viewport_size["width"] < 641 else "desktop"
+    page.screenshot(path=SCREENSHOTS / f"consultation-{name}-{label}.png", full_page=True)
 
 
 def press_and_wait(page, key):
@@ -107,7 +108,8 @@ def test_the_journey_with_the_keyboard_alone(new_page, demo_url, width):
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')", timeout=5_000)
     assert page.locator(".govuk-error-summary__list li").count() == 3
     assert_no_axe_violations(page)
-    page.screenshot(path=SCREENSHOTS / f"consultation-errors-{width}.png", full_page=True)
+    label = "phone" if width < 641 else "desktop"
+    page.screenshot(path=SCREENSHOTS / f"consultation-errors-{label}.png", full_page=True)
     page.keyboard.press("Tab")  # into the summary: its first link, to the first field in error
     page.keyboard.press("Enter")
     scale = field(page, "easy to understand")
