@@ -1,4 +1,3 @@
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -9,7 +8,7 @@ from inspections.models import Assessment, InspectionYear, Pillar, Report, headl
 from inspections.rows import COLUMNS
 from inspections.tables import YearRow, columns_for, year_rows
 from peel.breadcrumbs import breadcrumbs
-from peel.downloads import FORMATS, download
+from peel.downloads import download, refusal
 
 from .filters import ForceFilter, YearChoiceForm
 from .models import Force, KeyFact
@@ -55,8 +54,8 @@ def force_detail(request, force):
     history = grade_history(years, assessments)
     fmt = request.GET.get("format", "")
     if fmt:
-        if fmt not in FORMATS:
-            return HttpResponseBadRequest("Choose format=csv or format=json.", content_type="text/plain")
+        if refused := refusal(fmt):
+            return refused
         rows = history_rows(force, history, request.build_absolute_uri)
         return download(rows, COLUMNS, fmt=fmt, filename=f"peel-{force.slug}-grades")
     context = {

@@ -13,14 +13,13 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from forces.models import Force
 from peel.breadcrumbs import breadcrumbs
-from peel.downloads import FORMATS, download
+from peel.downloads import download, refusal
 
 from .history import change_between, grade_distribution
 from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, InspectionYear, PillarJudgment
@@ -228,8 +227,8 @@ def compare(request):
     form = CompareForm(request.GET, forces=forces)
     chosen = form.chosen
     fmt = request.GET.get("format", "")
-    if fmt and fmt not in FORMATS:
-        return HttpResponseBadRequest("Choose format=csv or format=json.", content_type="text/plain")
+    if fmt and (refused := refusal(fmt)):
+        return refused
     tables = compare_forces(chosen, force_count=len(forces)) if chosen else []
     if fmt and chosen:
         rows = download_rows(tables, request.build_absolute_uri)

@@ -1,11 +1,10 @@
 """Open data: every published grade as one download, and the page that says what each column means."""
 
-from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from peel.breadcrumbs import breadcrumbs
-from peel.downloads import FORMATS, download
+from peel.downloads import download, refusal
 
 from .models import InspectionYear, PillarJudgment
 from .pages import GRADE_MEANINGS
@@ -27,8 +26,8 @@ def every_grade(absolute):
 
 @require_safe
 def all_grades(request, fmt):
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest("Choose peel-grades.csv or peel-grades.json.", content_type="text/plain")
+    if refused := refusal(fmt, "peel-grades.csv or peel-grades.json"):
+        return refused
     return download(every_grade(request.build_absolute_uri), COLUMNS, fmt=fmt, filename="peel-grades")
 
 

@@ -21,49 +21,24 @@ def _keep(queryset, name, value):
     return queryset
 
 
+def _shape(label, refusal, *, kind=django_filters.ChoiceFilter, widget=None, **kwargs):
+    """A table choice: it keeps the forces as they are, and refuses a value not offered with ``refusal``."""
+    widget = widget or forms.Select(attrs={"class": "govuk-select"})
+    return kind(label=label, method=_keep, error_messages={"invalid_choice": refusal}, widget=widget, **kwargs)
+
+
 class YearTableFilter(ForceFilter):
-    level = django_filters.ChoiceFilter(
-        label="Show grades for",
-        choices=LEVELS,
-        method=_keep,
-        empty_label=None,
-        error_messages={"invalid_choice": "Choose pillars and areas, or questions"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    pillar = django_filters.ChoiceFilter(
-        label="Pillar or area",
-        method=_keep,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a pillar or area from the list"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    grade = django_filters.MultipleChoiceFilter(
-        label="Forces with these grades",
-        method=_keep,
-        error_messages={"invalid_choice": "Choose grades from the list"},
+    level = _shape("Show grades for", "Choose pillars and areas, or questions", choices=LEVELS, empty_label=None)
+    pillar = _shape("Pillar or area", "Choose a pillar or area from the list", empty_label="All")
+    grade = _shape(
+        "Forces with these grades",
+        "Choose grades from the list",
+        kind=django_filters.MultipleChoiceFilter,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
     )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        method=_keep,
-        empty_label="Force name",
-        error_messages={"invalid_choice": "Choose a column to sort by from the list"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    order = django_filters.ChoiceFilter(
-        label="Order",
-        choices=ORDERS,
-        method=_keep,
-        empty_label=None,
-        error_messages={"invalid_choice": "Choose best or worst grade first"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    group = django_filters.ChoiceFilter(
-        label="Group by region",
-        choices=[("region", "Group by region")],
-        method=_keep,
-        error_messages={"invalid_choice": "Choose whether to group by region"},
-    )
+    sort = _shape("Sort by", "Choose a column to sort by from the list", empty_label="Force name")
+    order = _shape("Order", "Choose best or worst grade first", choices=ORDERS, empty_label=None)
+    group = _shape("Group by region", "Choose whether to group by region", choices=[("region", "Group by region")])
 
     class Meta(ForceFilter.Meta):
         fields = ["q", "region", "level", "pillar", "grade", "sort", "order", "group"]

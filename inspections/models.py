@@ -188,10 +188,6 @@ class InspectionYear(Publishable):
     def is_partial(self):
         return self.recorded_grade_count < self.expected_grade_count
 
-    @property
-    def ungraded_force_count(self):
-        return self.force_count - self.graded_force_count
-
     def is_comparable_with(self, other):
         return other is not None and other.scale == self.scale
 

@@ -1,11 +1,10 @@
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from forces.models import Force, KeyFact
 from peel.breadcrumbs import breadcrumbs
-from peel.downloads import FORMATS, download
+from peel.downloads import download, refusal
 
 from .history import changes_for, grade_distribution
 from .models import Assessment, InspectionYear, PillarJudgment, Report, headline_year
@@ -39,8 +38,8 @@ def year_detail(request, year):
     table = YearTable(request.GET, year)
     fmt = request.GET.get("format", "")
     if fmt:
-        if fmt not in FORMATS:
-            return HttpResponseBadRequest("Choose format=csv or format=json.", content_type="text/plain")
+        if refused := refusal(fmt):
+            return refused
         rows = table.download_rows(request.build_absolute_uri)
         return download(rows, COLUMNS, fmt=fmt, filename=f"peel-{year.slug}-{table.level}-grades")
     query = request.GET.copy()

@@ -88,11 +88,6 @@ class YearTable:
     def summary(self):
         return grade_summary(self.rows, self.columns, self.year.allowed_grades)
 
-    @property
-    def is_filtered(self):
-        data = self.filter.form.cleaned_data if self.filter.form.is_valid() else {}
-        return bool(data.get("q") or data.get("region") or self.grades or data.get("pillar"))
-
     def download_rows(self, absolute):
         """One row per cell of the table, in the table's order; ``absolute`` makes a path a full address."""
         out = []

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {"csv", "json"}
@@ -24,6 +24,13 @@ def neutralise(value):
         return "true" if value else "false"
     text = str(value)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def refusal(fmt, choices="format=csv or format=json"):
+    """A plain 400 for a download format this site does not make, or None when ``fmt`` is one it does."""
+    if fmt in FORMATS:
+        return None
+    return HttpResponseBadRequest(f"Choose {choices}.", content_type="text/plain")
 
 
 def as_csv(rows, columns):
