@@ -11,12 +11,21 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from peel import revisions
+from peel.publishing.admin import WorkflowAdminMixin
+
 from . import exports, summary
 from .display import answer_lines, stored_value
 from .models import Answer, Choice, Consultation, Document, OutcomeCount, Question, Response
 from .references import normalise
 
 VIEW_RESPONSES = "consultations.view_responses"
+
+revisions.register(Consultation, follow=["questions", "documents", "outcome_counts"])
+revisions.register(Question, follow=["choices"])
+revisions.register(Choice)
+revisions.register(Document)
+revisions.register(OutcomeCount)
 
 
 class QuestionForm(forms.ModelForm):
@@ -95,14 +104,14 @@ class OutcomeCountInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "opens_at", "closes_at", "phase_label", "response_count"]
+class ConsultationAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "state", "opens_at", "closes_at", "phase_label", "response_count"]
     list_filter = ["status"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "opens_at"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
         ("When it takes responses", {"fields": ["opens_at", "closes_at", "time_to_answer", "privacy_notice"]}),
         ("Outcome", {"fields": ["outcome", "outcome_published_on"]}),
     ]

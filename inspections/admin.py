@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from peel import revisions
+from peel.publishing.admin import WorkflowAdminMixin, WorkflowInlineMixin
 
 from . import imports
 from .models import (
@@ -43,10 +44,10 @@ class PillarInline(admin.TabularInline):
 
 
 @admin.register(InspectionYear)
-class InspectionYearAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "label", "scale", "published_on", "status"]
+class InspectionYearAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "label", "scale", "published_on", "state"]
     fieldsets = [
-        (None, {"fields": ["title", "label", "slug", "first_year", "scale", "status"]}),
+        (None, {"fields": ["title", "label", "slug", "first_year", "scale"]}),
         ("Publication", {"fields": ["published_on", "published_precision", "notes"]}),
         ("For staff only", {"fields": ["source_notes"]}),
     ]
@@ -88,24 +89,30 @@ class InspectorAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class PillarJudgmentInline(admin.StackedInline):
+class PillarJudgmentInline(WorkflowInlineMixin, admin.StackedInline):
     model = PillarJudgment
     formset = ParentAwareFormSet
     extra = 0
-    fields = ["pillar", "grade", "not_graded", "status", "last_updated", "summary", "body", "source_url"]
+    fields = ["pillar", "state", "grade", "not_graded", "last_updated", "summary", "body", "source_url"]
+    readonly_fields = ["state"]
+
+    @admin.display(description="state")
+    def state(self, obj):
+        return obj.state_label if obj.pk else "Draft"
+
     autocomplete_fields = ["pillar"]
     show_change_link = True
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "force", "year", "inspector", "status", "updated_at"]
+class AssessmentAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "force", "year", "inspector", "state", "updated_at"]
     list_filter = ["status", "year", "force__region"]
     list_select_related = ["force", "year", "inspector"]
     search_fields = ["force__name", "force__short_name", "year__title"]
     autocomplete_fields = ["force", "year", "inspector"]
     fieldsets = [
-        (None, {"fields": ["force", "year", "inspector", "status", "report_url"]}),
+        (None, {"fields": ["force", "year", "inspector", "report_url"]}),
         (
             "Narrative",
             {
@@ -131,8 +138,8 @@ class QuestionJudgmentInline(admin.TabularInline):
 
 
 @admin.register(PillarJudgment)
-class PillarJudgmentAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "grade", "not_graded", "status", "last_updated"]
+class PillarJudgmentAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "grade", "not_graded", "state", "last_updated"]
     list_filter = ["status", "grade", "assessment__year", "pillar__kind"]
     list_select_related = ["assessment__force", "assessment__year", "pillar__year"]
     search_fields = ["assessment__force__name", "pillar__name"]
@@ -145,8 +152,8 @@ class PillarJudgmentAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "force", "year", "published_on", "status"]
+class ReportAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "force", "year", "published_on", "state"]
     list_filter = ["status", "kind", "year"]
     list_select_related = ["force", "year"]
     search_fields = ["title", "force__name"]

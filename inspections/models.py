@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from forces.models import Force
-from peel.publishing import Publishable, published_q
+from peel.publishing import PUBLISHABLE_PERMISSIONS, Publishable, published_q
 
 
 class Grade(models.TextChoices):
@@ -143,6 +143,7 @@ class InspectionYear(Publishable):
     objects = InspectionYearQuerySet.as_manager()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["first_year"]
         verbose_name = "inspection year"
 
@@ -338,7 +339,11 @@ class Assessment(Publishable):
 
     objects = AssessmentQuerySet.as_manager()
 
+    # Sent for review, approved and released with the assessment when they are in the same state.
+    PUBLISHED_WITH = ("pillar_judgments",)
+
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["year", "force"]
         constraints = [
             models.UniqueConstraint(fields=["force", "year"], name="one_assessment_per_force_and_year"),
@@ -467,6 +472,7 @@ class PillarJudgment(JudgmentRules, Publishable):
     objects = PillarJudgmentQuerySet.as_manager()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["assessment", "pillar__position", "pillar_id"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "pillar"], name="one_judgment_per_pillar"),
@@ -566,6 +572,7 @@ class Report(Publishable):
     objects = ReportQuerySet.as_manager()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["-published_on", "title"]
 
     def __str__(self):

@@ -311,7 +311,7 @@ def restore(obj, version):
     """
     held = held_versions(version)
     now = family(obj)
-    statuses = {(type(m), str(m.pk)): m.status for m in now if isinstance(m, Publishable)}
+    states = {(type(m), str(m.pk)): _publishing_state(m) for m in now if isinstance(m, Publishable)}
     keep = {(member._model, member.object_id) for member in held}
     others = [m for m in now if (type(m), str(m.pk)) not in keep]
     added_since = {key for key, first in _first_recorded(others).items() if first > version.revision_id}
@@ -322,8 +322,17 @@ def restore(obj, version):
         member.revert()
         if issubclass(member._model, Publishable):
             key = (member._model, member.object_id)
-            status = Status.DRAFT if member is version else statuses.get(key, Status.DRAFT)
-            member._model._default_manager.filter(pk=member.object_id).update(status=status)
+            state = DRAFT_STATE if member is version else states.get(key, DRAFT_STATE)
+            member._model._default_manager.filter(pk=member.object_id).update(**state)
+
+
+# A restored item, and a row brought back from deletion, is a draft: approved by nobody, in no release.
+DRAFT_STATE = {"status": Status.DRAFT, "publish_at": None, "approved_by": None, "release": None}
+
+
+def _publishing_state(row):
+    """A row's publishing fields as they are now, kept through a restore of the item it belongs to."""
+    return {name: getattr(row, name) for name in ("status", "publish_at", "approved_by_id", "release_id")}
 
 
 def _first_recorded(rows):
@@ -383,7 +392,7 @@ class RevisionAdminMixin(VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         if isinstance(obj, Publishable) and getattr(request, self._restoring, None):
-            obj.status = Status.DRAFT
+            obj.status, obj.publish_at, obj.approved_by, obj.release = Status.DRAFT, None, None, None
         super().save_model(request, obj, form, change)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

@@ -12,6 +12,12 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """Staff accounts made by tests hash their passwords quickly; production keeps Django's slow, strong hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def peel_data(db):
     """The real published data, loaded the way `make run` loads it."""

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from peel.publishing import Publishable, published_q
+from peel.publishing import PUBLISHABLE_PERMISSIONS, Publishable, published_q
 
 WEB_ADDRESS = URLValidator(schemes=["http", "https"], message="Enter an address starting http:// or https://.")
 IS_WEB_ADDRESS = Q(url__startswith="https://") | Q(url__startswith="http://")
@@ -92,6 +92,7 @@ class Consultation(Publishable):
     objects = ConsultationQuerySet.as_manager()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["-opens_at", "title"]
         verbose_name = "consultation"
         verbose_name_plural = "consultations"

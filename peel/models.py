@@ -1,0 +1,5 @@
+"""The models the project's shared rules keep: see ``peel.publishing.models``."""
+
+from peel.publishing.models import AuditEntry, ChangeNote, PreviewLink, Release
+
+__all__ = ["AuditEntry", "ChangeNote", "PreviewLink", "Release"]

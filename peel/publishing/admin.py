@@ -1,0 +1,312 @@
+"""Publishing in the admin: each change form's state and buttons, the list's bulk actions, and the page that
+asks what an action needs (a time, a reason) before it runs through ``peel.publishing.workflow``.
+
+A form never sets an item's state: the state field is not on it. An editor sees a live item read-only, since a
+change to it would be public at once; a publisher's change to a live item is recorded and flagged for review.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from peel.publishing import forms, releases, workflow
+from peel.publishing.roles import Refused, can_edit, can_publish
+from peel.publishing.rule import LIVE_STATES, Status
+
+MAX_BULK = 500  # items in one bulk action
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    form: type
+    needs_publish: bool
+    applies: Callable  # (item, now) -> bool: offered for an item in its state
+    run: Callable  # (item, user, form) -> workflow.Done or None
+    done: str  # "Sent for review: 3 items."
+
+
+def _add_to_release(obj, user, form):
+    releases.add(form.cleaned_data["release"], [obj], user)
+
+
+def _remove_from_release(obj, user, form):
+    releases.remove(obj.release, [obj], user)
+
+
+ACTIONS = {
+    action.name: action
+    for action in [
+        Action(
+            "review",
+            "Send for review",
+            forms.ReviewForm,
+            False,
+            lambda obj, now: obj.status in (Status.DRAFT, Status.WITHDRAWN),
+            lambda obj, user, form: workflow.send_for_review(obj, user),
+            "Sent for review",
+        ),
+        Action(
+            "draft",
+            "Return to draft",
+            forms.DraftForm,
+            False,
+            lambda obj, now: obj.status in (Status.REVIEW, Status.SCHEDULED) and not obj.is_public_at(now),
+            lambda obj, user, form: workflow.return_to_draft(obj, user, form.cleaned_data["reason"]),
+            "Returned to draft",
+        ),
+        Action(
+            "approve",
+            "Approve",
+            forms.ApproveForm,
+            True,
+            lambda obj, now: obj.status == Status.REVIEW,
+            lambda obj, user, form: workflow.approve(
+                obj,
+                user,
+                at=form.moment,
+                force_reason=form.cleaned_data["force_reason"],
+                change_kind=form.cleaned_data["change_kind"],
+                change_note=form.cleaned_data["change_note"],
+            ),
+            "Approved",
+        ),
+        Action(
+            "withdraw",
+            "Withdraw",
+            forms.WithdrawForm,
+            True,
+            lambda obj, now: obj.status in LIVE_STATES,
+            lambda obj, user, form: workflow.withdraw(obj, user, form.cleaned_data["reason"]),
+            "Withdrawn",
+        ),
+        Action(
+            "release",
+            "Add to a release",
+            forms.ReleaseChoiceForm,
+            True,
+            lambda obj, now: obj.release_id is None and not obj.is_public_at(now),
+            _add_to_release,
+            "Added to the release",
+        ),
+        Action(
+            "unrelease",
+            "Take out of its release",
+            forms.ReviewForm,
+            True,
+            lambda obj, now: obj.release_id is not None and not obj.is_public_at(now),
+            _remove_from_release,
+            "Taken out of the release",
+        ),
+    ]
+}
+
+
+class WorkflowAdminMixin:
+    """For the admin of a publishable model. Put it before ``RevisionAdminMixin`` in the bases."""
+
+    change_form_template = "admin/publishing/change_form.html"
+    publishing_fields = ["state", "release", "changed_by", "approved_by"]
+    actions = ["send_for_review", "approve_selected", "withdraw_selected", "add_to_release", "return_to_draft"]
+
+    # The state, shown.
+
+    @admin.display(description="state", ordering="status")
+    def state(self, obj):
+        return obj.state_label
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.publishing_fields]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, ("Publishing", {"fields": self.publishing_fields})]
+
+    def view_on_site(self, obj):
+        """The item's public page; staff see an item the public cannot see yet as a preview of it."""
+        if not hasattr(obj, "get_absolute_url"):
+            return None
+        url = obj.get_absolute_url()
+        return url if obj.is_public_at(timezone.now()) else f"{url}?preview=1"
+
+    # Who may change what.
+
+    def has_publish_permission(self, request, obj=None):
+        return can_publish(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_public_at(timezone.now()) and not can_publish(request.user, self.model):
+            return False  # a change to it would be public at once
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Withdraw a public or approved item, and delete it only once withdrawn, by a publisher.
+        withdrawn = obj is not None and obj.status == Status.WITHDRAWN
+        if obj is not None and obj.status != Status.DRAFT and not (withdrawn and can_publish(request.user, self.model)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # Saving content.
+
+    def save_model(self, request, obj, form, change):
+        if not change or form.has_changed():
+            was_public = change and type(obj)._default_manager.get(pk=obj.pk).is_public_at(timezone.now())
+            workflow.note_edit(obj, request.user, was_public=was_public)
+        super().save_model(request, obj, form, change)
+        if obj.release_id:
+            releases.refresh_by_id(obj.release_id)
+
+    def save_formset(self, request, form, formset, change):
+        now = timezone.now()
+        for inline_form in formset.forms:
+            child = inline_form.instance
+            if (
+                hasattr(child, "is_public_at")
+                and inline_form.has_changed()
+                and not formset._should_delete_form(inline_form)
+            ):
+                was_public = child.pk is not None and type(child)._default_manager.get(pk=child.pk).is_public_at(now)
+                workflow.note_edit(child, request.user, was_public=was_public)
+        super().save_formset(request, form, formset, change)
+
+    # The change form's buttons and the action pages.
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["publishing_actions"] = [
+                (action.label, self._url("publishing", obj.pk, action.name)) for action in self._offered(request, obj)
+            ]
+            context["publishing_state"] = obj.state_label
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _offered(self, request, obj):
+        now = timezone.now()
+        publisher = can_publish(request.user, self.model)
+        editor = can_edit(request.user, self.model)
+        return [
+            action
+            for action in ACTIONS.values()
+            if action.applies(obj, now) and (publisher if action.needs_publish else editor)
+        ]
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("publishing/<slug:action>/", view(self.publishing_view), name=f"{info}_publishing_bulk"),
+            path("<path:object_id>/publishing/<slug:action>/", view(self.publishing_view), name=f"{info}_publishing"),
+            *super().get_urls(),
+        ]
+
+    def _url(self, view, *args):
+        name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{view}"
+        return reverse(name, args=args)
+
+    def publishing_view(self, request, action, object_id=None):
+        action = ACTIONS.get(action)
+        if action is None:
+            raise Http404("No such action.")
+        if not (can_publish(request.user, self.model) if action.needs_publish else can_edit(request.user, self.model)):
+            raise PermissionDenied
+        if object_id is not None:
+            ids = [unquote(object_id)]
+        else:
+            ids = [i for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:MAX_BULK]
+        items = list(self.get_queryset(request).filter(pk__in=ids))
+        if not items:
+            raise Http404("Choose at least one item.")
+        form = action.form(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            self._run(request, action, items, form)
+            if object_id is not None:
+                return redirect(self._url("change", items[0].pk))
+            return redirect(self._url("changelist"))
+        now = timezone.now()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{action.label}: {self._count(items)}",
+            "subtitle": None,
+            "opts": self.opts,
+            "action": action,
+            "items": [(item, action.applies(item, now)) for item in items],
+            "form": form,
+            "own_edits": [item for item in items if item.changed_by_id == request.user.pk],
+            "cancel_url": self._url("change", items[0].pk) if object_id else self._url("changelist"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/publishing/action.html", context)
+
+    def _count(self, items):
+        items = list(items)
+        if len(items) == 1 and not isinstance(items[0], int):
+            return str(items[0])
+        return f"{len(items)} {self.opts.verbose_name if len(items) == 1 else self.opts.verbose_name_plural}"
+
+    def _run(self, request, action, items, form):
+        done, refusals = 0, []
+        for item in items:
+            try:
+                action.run(item, request.user, form)
+                done += 1
+            except Refused as refusal:
+                refusals.append(str(refusal))
+        if done:
+            messages.success(request, f"{action.done}: {self._count(range(done))}.")
+        for refusal in refusals:
+            messages.error(request, refusal)
+
+    # Bulk actions on the list: each asks for what it needs on the action page.
+
+    def _bulk(self, request, queryset, name):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:MAX_BULK])
+        return redirect(f"{self._url('publishing_bulk', name)}?ids={ids}")
+
+    @admin.action(description="Send selected for review", permissions=["change"])
+    def send_for_review(self, request, queryset):
+        return self._bulk(request, queryset, "review")
+
+    @admin.action(description="Return selected to draft", permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        return self._bulk(request, queryset, "draft")
+
+    @admin.action(description="Approve selected (now or at a time)", permissions=["publish"])
+    def approve_selected(self, request, queryset):
+        return self._bulk(request, queryset, "approve")
+
+    @admin.action(description="Withdraw selected", permissions=["publish"])
+    def withdraw_selected(self, request, queryset):
+        return self._bulk(request, queryset, "withdraw")
+
+    @admin.action(description="Add selected to a release", permissions=["publish"])
+    def add_to_release(self, request, queryset):
+        return self._bulk(request, queryset, "release")
+
+
+class WorkflowInlineMixin:
+    """For an inline of publishable rows: read-only to an editor while its parent is public."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_public_at(timezone.now()) and not can_publish(request.user, self.model):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and obj.is_public_at(timezone.now()) and not can_publish(request.user, self.model):
+            return False
+        return super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_public_at(timezone.now()) and not can_publish(request.user, self.model):
+            return False
+        return super().has_delete_permission(request, obj)
