@@ -25,3 +25,27 @@ def peel_data(db):
 
     with open(os.devnull, "w") as quiet:
         call_command("load_peel_data", stdout=quiet)
+
+
+def staff_member(name, group):
+    """A staff account in one of the two roles ("Editors" or "Publishers"), fresh from the database."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(name, is_staff=True)  # no password: tests log in with force_login
+    user.groups.add(Group.objects.get(name=group))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def editor(db):
+    return staff_member("edna", "Editors")
+
+
+@pytest.fixture
+def publisher(db):
+    return staff_member("pat", "Publishers")
+
+
+@pytest.fixture
+def second_publisher(db):
+    return staff_member("priya", "Publishers")

@@ -4,38 +4,16 @@ and crafted POSTs."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
 from inspections.models import Assessment, PillarJudgment
 from peel.publishing import Status, workflow
 from peel.publishing.models import AuditEntry
-from peel.publishing.roles import EDITORS, PUBLISHERS, Refused
+from peel.publishing.roles import Refused
 from tests.factories import make_assessment, make_judgment, make_year
 
 pytestmark = pytest.mark.django_db
-
-
-def person(name, group):
-    user = User.objects.create_user(name, is_staff=True)  # no password: tests log in with force_login
-    user.groups.add(Group.objects.get(name=group))
-    return User.objects.get(pk=user.pk)  # fresh, so its permission cache is empty
-
-
-@pytest.fixture
-def editor():
-    return person("edna", EDITORS)
-
-
-@pytest.fixture
-def publisher():
-    return person("pat", PUBLISHERS)
-
-
-@pytest.fixture
-def second_publisher():
-    return person("priya", PUBLISHERS)
 
 
 def draft_assessment(by=None, **overrides):
