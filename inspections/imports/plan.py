@@ -4,8 +4,10 @@ Each row goes through the loader's own checks (Loader.judgment() and the Store's
 a file is refused here for just what the loader would refuse it for. Unlike a load, an import:
 
 - creates every new assessment and pillar judgment as a draft;
-- puts a published pillar judgment back to draft when a row changes it or one of its question grades, so
-  nothing an import brings in reaches the public site before someone has reviewed and published it;
+- puts a published or scheduled pillar judgment back to draft when a row changes it or one of its question
+  grades, so nothing an import brings in reaches the public site before it has been reviewed and approved.
+  Taking a public grade down is a publisher's decision: for anyone else such a row is refused;
+- records who made each change (``changed_by``), so that person cannot approve it alone;
 - leaves an existing assessment alone (it does not fill its link to the inspectorate's report);
 - keeps going after a bad row, so that every row's problem can be shown, and saves nothing unless every
   row is good.
@@ -21,10 +23,12 @@ from django.db import DatabaseError, transaction
 
 from inspections.loading.loader import Loader, judgment_key
 from inspections.loading.values import inspectorate_pages
-from inspections.models import Grade
-from peel.publishing import Status
+from inspections.models import Grade, PillarJudgment
+from peel.publishing import LIVE_STATES, Status
+from peel.publishing.roles import can_publish
 
 CREATED, CHANGED, UNCHANGED, ERROR = "created", "changed", "unchanged", "error"
+BACK_TO_DRAFT = {"status": Status.DRAFT, "publish_at": None, "approved_by": None}
 
 
 @dataclass
@@ -75,8 +79,11 @@ def grade_words(grade, not_graded=False):
 class JudgmentImport(Loader):
     """The rows of one upload, checked and, when ``save`` is true and every row is good, saved."""
 
-    def __init__(self):
+    def __init__(self, user=None):
         super().__init__(demo=False)
+        # Who the rows are saved as; None (a command run by whoever runs the site) may do anything.
+        self._who = {"changed_by": user} if user is not None else {}
+        self._may_unpublish = user is None or can_publish(user, PillarJudgment)
 
     def run(self, rows, *, save):
         outcomes, stopped = [], False
@@ -113,7 +120,7 @@ class JudgmentImport(Loader):
             assessment = self.assessments.upsert(
                 (force.pk, year.pk),
                 {"report_url": page} if page else {},
-                on_create={"force": force, "year": year, "status": Status.DRAFT},
+                on_create={"force": force, "year": year, "status": Status.DRAFT, **self._who},
             )
             self._new_assessments += 1
         key = (assessment.pk, pillar.pk)
@@ -122,27 +129,40 @@ class JudgmentImport(Loader):
         if question is None:
             made_here = key in self._made_for_questions
             outcome = self._compare(line, row, None if made_here else judgment, found.pillar_values)
-            published = judgment is not None and judgment.status == Status.PUBLISHED
-            outcome.back_to_draft = published and outcome.action == CHANGED
-            values = found.pillar_values | ({"status": Status.DRAFT} if outcome.back_to_draft else {})
+            outcome.back_to_draft = self._takes_down(judgment, outcome)
+            values = found.pillar_values | (BACK_TO_DRAFT if outcome.back_to_draft else {})
+            if outcome.action != UNCHANGED or judgment is None:
+                values |= self._who
             self._upsert(self.pillar_judgments, key, values, new_judgment)
             return outcome
         # A question's row may come first: it makes an ungraded judgment that the pillar's row then grades.
         if judgment is None:
-            judgment = self.pillar_judgments.upsert(key, {}, on_create=new_judgment)
+            judgment = self.pillar_judgments.upsert(key, dict(self._who), on_create=new_judgment)
             self._made_for_questions.add(key)
         answer_key = (judgment.pk, question.pk)
         outcome = self._compare(line, row, self.question_judgments.get(answer_key), found.question_values)
+        outcome.back_to_draft = self._takes_down(judgment, outcome)
         self._upsert(
             self.question_judgments,
             answer_key,
             found.question_values,
             {"pillar_judgment": judgment, "question": question},
         )
-        if outcome.action != UNCHANGED and judgment.status == Status.PUBLISHED:
-            self._upsert(self.pillar_judgments, key, {"status": Status.DRAFT}, new_judgment)
-            outcome.back_to_draft = True
+        if outcome.back_to_draft:
+            self._upsert(self.pillar_judgments, key, BACK_TO_DRAFT | self._who, new_judgment)
         return outcome
+
+    def _takes_down(self, judgment, outcome):
+        """Whether the row changes an approved judgment, which then goes back to draft; refused (as a
+        ValueError, shown against the row) for someone who may not take a public grade down."""
+        if judgment is None or outcome.action == UNCHANGED or judgment.status not in LIVE_STATES:
+            return False
+        if not self._may_unpublish:
+            raise ValueError(
+                "this changes a published or scheduled grade, which would take it off the site until it is "
+                "approved again: only a publisher can import that"
+            )
+        return True
 
     @staticmethod
     def _compare(line, row, current, values):

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 
 from inspections.loading.loader import GRADE_WORDS, JUDGMENT_COLUMNS, NOT_GRADED
 from peel import revisions
+from peel.publishing.models import AuditEntry
 
 from .plan import JudgmentImport
 from .reading import MAX_BYTES, MAX_ROWS, UploadError, describe, read_upload
@@ -89,7 +90,7 @@ class JudgmentImportViews:
         if not form.is_valid():
             return self._choose_page(request, form)
         upload = form.upload
-        result = JudgmentImport().run(upload.rows, save=False)
+        result = JudgmentImport(request.user).run(upload.rows, save=False)
         file_errors = [(error.line, describe(error)) for error in upload.errors]
         token = ""
         if not file_errors and not result.errors:
@@ -113,7 +114,15 @@ class JudgmentImportViews:
             )
             return self._choose_page(request, UploadForm(), error=message, status=400)
         with revisions.recorded(f"Imported from {name}", user=request.user):
-            result = JudgmentImport().run(rows, save=True)
+            result = JudgmentImport(request.user).run(rows, save=True)
+            if result.saved:
+                AuditEntry.objects.create(
+                    user=request.user,
+                    username=request.user.get_username(),
+                    action=AuditEntry.Action.IMPORTED,
+                    object_repr=name[:200],
+                    detail=summary(name, result),
+                )
         if not result.saved:
             # The database changed since the file was checked, and a row no longer passes: nothing was saved.
             return self._check_page(request, name, result, [], "", status=409, rechecked=True)

@@ -15,6 +15,7 @@ from inspections.imports import views
 from inspections.imports.reading import MAX_BYTES
 from inspections.models import Assessment, Pillar, PillarJudgment, Question, QuestionJudgment, Scale
 from peel.publishing import Status
+from peel.publishing.models import AuditEntry
 from tests.factories import make_assessment, make_force, make_judgment, make_pillar, make_question, make_year
 
 pytestmark = pytest.mark.django_db
@@ -463,7 +464,15 @@ def staff(django_user_model, client, *codenames):
 
 
 def test_staff_who_may_add_and_change_judgments_may_import(client, django_user_model, world):
-    staff(django_user_model, client, "view_pillarjudgment", "add_pillarjudgment", "change_pillarjudgment")
+    # Publishing too: the file changes a published grade, which only a publisher may take back to draft.
+    staff(
+        django_user_model,
+        client,
+        "view_pillarjudgment",
+        "add_pillarjudgment",
+        "change_pillarjudgment",
+        "publish_pillarjudgment",
+    )
     assert f'href="{IMPORT}"' in client.get(CHANGELIST).text
     page = check(client, csv_upload(GOOD_ROWS))
     assert page.status_code == 200
@@ -508,3 +517,23 @@ def test_an_import_is_recorded_as_one_revision_by_whoever_confirmed_it(admin_cli
     assert Revision.objects.count() == before + 1
     assert revision.user == admin_user
     assert revision.comment == "Imported from grades.csv"
+
+
+def test_an_editor_cannot_take_a_public_grade_down_by_import(client, editor, world):
+    client.force_login(editor)
+    page = check(client, csv_upload(GOOD_ROWS))
+    errors = {o.line: o.reason for o in page.context["result"].outcomes if o.action == "error"}
+    assert errors and all("only a publisher can import that" in reason for reason in errors.values())
+    assert not page.context["token"]  # nothing to confirm
+    world.refresh_from_db()
+    assert world.status == Status.PUBLISHED
+
+
+def test_an_import_is_in_the_audit_log_and_its_rows_are_the_importers_edits(admin_client, admin_user, world):
+    page = check(admin_client, csv_upload(GOOD_ROWS))
+    admin_client.post(CONFIRM, {"token": page.context["token"]})
+    entry = AuditEntry.objects.get(action="imported")
+    assert entry.username == admin_user.username and "grades.csv" in entry.detail
+    assert set(PillarJudgment.objects.filter(status=Status.DRAFT).values_list("changed_by", flat=True)) == {
+        admin_user.pk
+    }
