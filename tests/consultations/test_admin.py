@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from consultations.models import Choice, Consultation, Question, Response
+from peel.publishing import Status
 from tests.consultations.factories import make_consultation, make_open_consultation_with_every_kind, make_question
 from tests.consultations.helpers import good_answers, send, text_of
 
@@ -101,7 +102,7 @@ def test_a_closing_time_before_the_opening_is_refused_with_a_message(django_user
 def test_a_choice_someone_has_picked_cannot_be_removed(django_user_model, client):
     consultation = make_open_consultation_with_every_kind()
     send(client, consultation, good_answers(consultation))  # picks "Speed" for question 3
-    editor = staff(django_user_model, *EDITOR)
+    editor = staff(django_user_model, *EDITOR, "publish_consultation")  # it is live: a publisher's to change
     questions = list(consultation.questions.order_by("position"))
     rows = []
     for question in questions:
@@ -225,6 +226,8 @@ def test_the_summary_adds_up_responses_by_day_by_respondent_and_by_answer(admin_
 
 def test_a_consultation_with_responses_cannot_be_deleted_in_the_admin(admin_client, responded):
     url = reverse("admin:consultations_consultation_delete", args=[responded.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403  # public: withdraw it first
+    Consultation.objects.filter(pk=responded.pk).update(status=Status.WITHDRAWN)
     page = text_of(admin_client.post(url, {"post": "yes"}))
     assert "Cannot delete consultation" in page
     assert Consultation.objects.filter(pk=responded.pk).exists() and Question.objects.filter(consultation=responded)
