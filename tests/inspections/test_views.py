@@ -55,6 +55,17 @@ def test_home_leads_with_the_newest_mostly_recorded_year_and_says_how_partial_ne
     )
 
 
+@pytest.mark.parametrize("hidden", [Status.REVIEW, Status.SCHEDULED, Status.WITHDRAWN])
+def test_home_never_leads_with_a_newly_published_year_that_has_no_public_grades(client, hidden):
+    year = make_year(title="PEEL 2018", first_year=2018)
+    make_judgment(assessment=make_assessment(year=year), grade="good")
+    empty = make_year(title="PEEL 2032", first_year=2032)  # published, its pillars set up, no grade out yet
+    make_judgment(assessment=make_assessment(year=empty), pillar=make_pillar(year=empty), status=hidden)
+    page = text_of(client.get("/"))
+    assert "PEEL 2018 at a glance" in page
+    assert "PEEL 2032 is newer" not in page and "PEEL 2032 at a glance" not in page
+
+
 def test_home_counts_the_forces_with_no_grade_recorded_for_each_pillar(client):
     year = make_year(title="PEEL 2031", first_year=2031)
     pillar = make_pillar(year=year, name="Efficiency")
@@ -192,8 +203,9 @@ PAGES = {
     "force": (lambda forces, years: forces[0].get_absolute_url(), 10),
     "years": (lambda forces, years: "/peel/", 3),
     "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 8),
-    "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 11),
-    "pillar": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/efficiency/", 6),
+    # The assessment and pillar pages' last query is their public change notes (peel.publishing.changes).
+    "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 12),
+    "pillar": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/efficiency/", 7),
 }
 
 
