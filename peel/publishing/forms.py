@@ -14,7 +14,7 @@ class MomentField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=MOMENT_FORMAT)
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", [MOMENT_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
+        kwargs.setdefault("input_formats", [MOMENT_FORMAT, f"{MOMENT_FORMAT}:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
         super().__init__(**kwargs)
 
 

@@ -41,6 +41,9 @@ DESKTOP = {"width": 1280, "height": 800}
 # Settings that would make the test server differ from production, or share state with another one.
 _OUTER_ONLY = ("DJANGO_DEBUG", "DJANGO_PLAIN_STATIC", "DJANGO_ALLOWED_HOSTS", "REDIS_URL", "DATABASE_URL")
 SERVER_START_SECONDS = 30
+# Staff accounts on the test server, for walking through the admin.
+STAFF = {"edna": "editor", "pat": "publisher"}
+STAFF_PASSWORD = "a browser test password 2026"  # noqa: S105 - only ever on the throwaway test server
 
 
 def in_ci():
@@ -163,6 +166,9 @@ def server_url(chromium_executable, tmp_path_factory):
     _finish(_manage(env, root, "migrate", "--noinput", "-v0"))
     _finish(_manage(env, root, "load_peel_data"))
     _finish(_manage(env, root, "load_consultations"))
+    staff_env = {**env, "PEEL_STAFF_PASSWORD": STAFF_PASSWORD}
+    for username, role in STAFF.items():
+        _finish(_manage(staff_env, root, "add_staff", username, "--role", role))
     _finish(collectstatic)
     for attempt in range(3):
         process, url = _start_gunicorn(env, root / f"gunicorn-{attempt}.log")
