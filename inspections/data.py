@@ -13,15 +13,20 @@ from .rows import COLUMN_MEANINGS, COLUMNS, grade_rows
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
-def every_grade(absolute):
-    """Every published pillar grade, each followed by its question grades: year, force, pillar, question order.
-    Two queries."""
-    judgments = (
+def published_grades():
+    """Every published pillar judgment in year, force and pillar order, with what its row shows. Build it for
+    each request: what is published changes with the clock."""
+    return (
         PillarJudgment.objects.published()
         .select_related("assessment__force__region", "assessment__year", "pillar")
         .order_by("assessment__year__first_year", "assessment__force__short_name", "pillar__position", "pillar_id")
     )
-    return grade_rows(judgments, absolute)
+
+
+def every_grade(absolute):
+    """Every published pillar grade, each followed by its question grades: year, force, pillar, question order.
+    Two queries."""
+    return grade_rows(published_grades(), absolute)
 
 
 @require_safe

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from peel.api import PublicViewSet, accepted_parameters
 
+from ..data import published_grades
 from ..filters import LEVELS, ORDERS, YearTableFilter
 from ..models import Assessment, InspectionYear, PillarJudgment, QuestionJudgment
 from ..rows import COLUMNS
@@ -109,13 +110,12 @@ class JudgmentViewSet(PublicViewSet):
     """Every published grade, pillar and question level, as the rows of the download of every grade (the
     Data page explains each column)."""
 
-    queryset = (
-        PillarJudgment.objects.published()
-        .select_related("assessment__force__region", "assessment__year", "pillar")
-        .order_by("assessment__year__first_year", "assessment__force__short_name", "pillar__position", "pillar_id")
-    )
+    queryset = PillarJudgment.objects.none()  # for the schema; each request reads get_queryset()
     serializer_class = GradeRowSerializer
     filterset_class = JudgmentFilter
+
+    def get_queryset(self):
+        return published_grades()  # at each request, never once at import: what is public changes with the clock
 
     def list(self, request):
         filterset = DjangoFilterBackend().get_filterset(request, self.get_queryset(), self)

@@ -22,9 +22,14 @@ def _by_slug(queryset, field_name, label, refusal):
     )
 
 
+def _published_years(request=None):
+    # Read at each request: what is published changes with the clock (a scheduled year goes public at its time).
+    return InspectionYear.objects.published()
+
+
 def _year(field_name):
     label, refusal = "A published PEEL year's slug, as in 2018-19.", "Choose the slug of a published PEEL year"
-    return _by_slug(InspectionYear.objects.published(), field_name, label, refusal)
+    return _by_slug(_published_years, field_name, label, refusal)
 
 
 def _force(field_name):

@@ -18,10 +18,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from peel.publishing import forms, releases, workflow
+from peel.publishing.changes import record_change
 from peel.publishing.roles import Refused, can_edit, can_publish
 from peel.publishing.rule import LIVE_STATES, Status
 
 MAX_BULK = 500  # items in one bulk action
+LIVE_CHANGE_FIELDS = ["live_change_reason", "change_kind", "change_note"]
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,26 @@ class WorkflowAdminMixin:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
-        return [*fieldsets, ("Publishing", {"fields": self.publishing_fields})]
+        fieldsets = [*fieldsets, ("Publishing", {"fields": self.publishing_fields})]
+        if self._is_live(obj) and self.has_change_permission(request, obj):
+            fieldsets.append(
+                (
+                    "Changing a public page",
+                    {"fields": LIVE_CHANGE_FIELDS, "description": forms.LiveChangeForm.DESCRIPTION},
+                )
+            )
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and self._is_live(obj):
+            # A change to a live page is public at once: the form asks why, and whether readers should be told.
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(f"Live{base.__name__}", (forms.LiveChangeForm, base), {})
+        return super().get_form(request, obj, change, **kwargs)
+
+    @staticmethod
+    def _is_live(obj):
+        return obj.pk is not None and obj.is_public_at(timezone.now())
 
     def view_on_site(self, obj):
         """The item's public page; staff see an item the public cannot see yet as a preview of it."""
@@ -160,10 +181,19 @@ class WorkflowAdminMixin:
     # Saving content.
 
     def save_model(self, request, obj, form, change):
+        live = isinstance(form, forms.LiveChangeForm)
         if not change or form.has_changed():
-            was_public = change and type(obj)._default_manager.get(pk=obj.pk).is_public_at(timezone.now())
-            workflow.note_edit(obj, request.user, was_public=was_public)
+            reason = form.cleaned_data.get("live_change_reason", "") if live else ""
+            workflow.note_edit(obj, request.user, was_public=live, reason=reason)
         super().save_model(request, obj, form, change)
+        if live and form.has_changed() and form.cleaned_data.get("change_kind"):
+            record_change(
+                obj,
+                kind=form.cleaned_data["change_kind"],
+                note=form.cleaned_data["change_note"],
+                user=request.user,
+                at=timezone.now(),
+            )
         if obj.release_id:
             releases.refresh_by_id(obj.release_id)
 
@@ -248,21 +278,21 @@ class WorkflowAdminMixin:
         return TemplateResponse(request, "admin/publishing/action.html", context)
 
     def _count(self, items):
-        items = list(items)
-        if len(items) == 1 and not isinstance(items[0], int):
+        """"PEEL 2031" for one item, "3 inspection years" for more."""
+        if len(items) == 1:
             return str(items[0])
-        return f"{len(items)} {self.opts.verbose_name if len(items) == 1 else self.opts.verbose_name_plural}"
+        return f"{len(items)} {self.opts.verbose_name_plural}"
 
     def _run(self, request, action, items, form):
-        done, refusals = 0, []
+        done, refusals = [], []
         for item in items:
             try:
                 action.run(item, request.user, form)
-                done += 1
+                done.append(item)
             except Refused as refusal:
                 refusals.append(str(refusal))
         if done:
-            messages.success(request, f"{action.done}: {self._count(range(done))}.")
+            messages.success(request, f"{action.done}: {self._count(done)}.")
         for refusal in refusals:
             messages.error(request, refusal)
 

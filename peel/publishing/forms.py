@@ -92,3 +92,28 @@ class ScheduleReleaseForm(forms.Form):
 
 class HoldReleaseForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LiveChangeForm(forms.Form):
+    """Mixed into an item's change form while the item is public: a change is public as soon as it is saved."""
+
+    DESCRIPTION = (
+        "This page is public: what you save is public at once. Give your reason; it is recorded, and another "
+        "publisher is asked to look at the change. Say whether readers should be told of it."
+    )
+
+    live_change_reason = forms.CharField(
+        label="Reason for changing a public page",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    change_kind = forms.ChoiceField(label="Change note", choices=ChangeNote.Kind.choices, initial=ChangeNote.Kind.MINOR)
+    change_note = forms.CharField(
+        label="What changed", required=False, max_length=300, help_text="As in “Effectiveness grade corrected”."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("change_kind") == ChangeNote.Kind.MAJOR and not (data.get("change_note") or "").strip():
+            self.add_error("change_note", "Say what changed: a major change is shown on the page.")
+        return data

@@ -185,16 +185,18 @@ def withdraw(obj, user, reason):
     return Done(rows)
 
 
-def note_edit(obj, user, *, was_public):
+def note_edit(obj, user, *, was_public, reason=""):
     """What saving a change to an item's content does to its state.
 
     An approval is of what was approved: a change to an item in review stays in review, but a change to an
     approved item not yet public sends it back to review, so a schedule never carries unreviewed words. A
-    change to a live item is recorded and flagged for a second publisher.
+    change to a live item is public at once: only a publisher may make one, with a reason, and it is recorded
+    and flagged for a second publisher to look at, as a forced publication is.
     """
     obj.changed_by = user
     if was_public:
-        _audit(obj, user, AuditEntry.Action.CHANGED_LIVE, "Changed in the admin while public", needs_review=True)
+        detail = reason.strip() or "Changed in the admin while public"
+        _audit(obj, user, AuditEntry.Action.CHANGED_LIVE, detail, needs_review=True)
     elif obj.status == Status.SCHEDULED:
         obj.status, obj.publish_at, obj.approved_by = Status.REVIEW, None, None
 

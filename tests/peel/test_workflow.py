@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inspections.models import Assessment, PillarJudgment
 from peel.publishing import Status, workflow
-from peel.publishing.models import AuditEntry
+from peel.publishing.models import AuditEntry, ChangeNote
 from peel.publishing.roles import Refused
 from tests.factories import make_assessment, make_judgment, make_year
 
@@ -275,7 +275,7 @@ def test_bulk_approval_reports_each_refusal(editor, publisher, client):
     url = reverse("admin:inspections_assessment_publishing_bulk", args=["approve"]) + f"?ids={theirs.pk},{mine.pk}"
     response = client.post(url, {"when": "now"}, follow=True)
     text = response.content.decode()
-    assert "Approved: 1 assessment." in text
+    assert f"Approved: {theirs}." in text
     assert "another publisher must approve it" in text
     assert public_assessments() == {theirs.pk}
 
@@ -298,15 +298,28 @@ def test_an_editor_cannot_delete_anything_but_a_draft(editor, publisher, client)
     assert Assessment.objects.filter(pk=assessment.pk).exists()
 
 
-def test_a_publishers_change_to_a_live_item_is_flagged(editor, publisher, client):
+def test_a_publishers_change_to_a_live_item_needs_a_reason_and_is_flagged(editor, publisher, client):
     assessment = in_review(editor)
     workflow.approve(assessment, publisher)
     client.force_login(publisher)
     url = admin_url(assessment, "change", assessment.pk)
-    data = form_data(client.get(url)) | {"observations": "Corrected wording."}
-    assert client.post(url, data).status_code == 302
+    page = client.get(url)
+    assert "what you save is public at once" in page.content.decode()
+    data = form_data(page) | {"observations": "Corrected wording."}
+    refused = client.post(url, data | {"live_change_reason": ""})
+    assert refused.status_code == 200
+    assert "live_change_reason" in refused.context["adminform"].form.errors
+    assert Assessment.objects.get(pk=assessment.pk).observations == ""
+    major = {
+        "live_change_reason": "Typo in the grade's wording",
+        "change_kind": "major",
+        "change_note": "Wording corrected",
+    }
+    assert client.post(url, data | major).status_code == 302
     entry = AuditEntry.objects.get(action="changed-live")
-    assert entry.needs_review and entry.username == "pat"
+    assert entry.needs_review and entry.username == "pat" and entry.detail == "Typo in the grade's wording"
+    note = ChangeNote.objects.get()
+    assert (note.kind, note.note, note.object_id) == ("major", "Wording corrected", str(assessment.pk))
 
 
 def test_the_audit_log_is_read_only_and_outlives_its_items(editor, publisher, client):
