@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from forces.models import Force, KeyFact
 from peel.breadcrumbs import breadcrumbs
 from peel.downloads import download, refusal
+from peel.publishing.changes import is_about, last_updated, public_notes
 
 from .history import changes_for, grade_distribution
 from .models import Assessment, InspectionYear, PillarJudgment, Report, headline_year
@@ -62,12 +63,18 @@ def assessment_detail(request, force, year):
     previous_year = _compare_with_year_before(assessment, judgments)
     force = assessment.force
     judged = {j.pillar_id for j in judgments}
+    # The page's changes are its own and its pillars' (all public: read through published()). One query.
+    notes = public_notes([assessment, *judgments])
+    for judgment in judgments:
+        judgment.last_updated_shown = last_updated([n for n in notes if is_about(n, judgment)], judgment.last_updated)
     context = {
         "assessment": assessment,
         "force": force,
         "year": assessment.year,
         "previous_year": previous_year,
         "judgments": judgments,
+        "change_notes": notes,
+        "last_updated": last_updated(notes),  # the page has no date of its own until a major change
         "missing_pillars": [p for p in assessment.year.pillars.all() if p.graded and p.pk not in judged],
         "reports": Report.objects.published().filter(force=force, year=assessment.year),
         "key_facts": KeyFact.objects.latest_for(force),
@@ -105,6 +112,7 @@ def pillar_detail(request, force, year, pillar):
     )
     assessment = judgment.assessment
     previous_year = _compare_with_year_before(assessment, [judgment])
+    notes = public_notes([judgment])
     context = {
         "judgment": judgment,
         "assessment": assessment,
@@ -113,6 +121,8 @@ def pillar_detail(request, force, year, pillar):
         "pillar": judgment.pillar,
         "previous_year": previous_year,
         "questions": judgment.questions_with_answers(),
+        "change_notes": notes,
+        "last_updated": last_updated(notes, judgment.last_updated),
         "breadcrumbs": breadcrumbs(
             ("Police forces", reverse("forces:force-list")),
             (assessment.force.short_name, assessment.force.get_absolute_url()),

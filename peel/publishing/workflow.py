@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from peel import revisions
 from peel.publishing import releases
+from peel.publishing.changes import record_change
 from peel.publishing.models import AuditEntry
 from peel.publishing.roles import Refused, can_edit, can_publish
 from peel.publishing.rule import LIVE_STATES, Status
@@ -158,9 +159,9 @@ def approve(obj, user, *, at=None, force_reason="", change_kind="", change_note=
     if forced:
         _audit(obj, user, AuditEntry.Action.FORCED, force_reason, needs_review=True)
     if change_kind:
-        from peel.publishing.changes import record_change
-
-        record_change(obj, kind=change_kind, note=change_note, user=user, at=publish_at or now)
+        # Dated when it goes public: now, its own time, or its release's time (if set yet).
+        when = publish_at or (obj.release.publish_at if in_release else None) or now
+        record_change(obj, kind=change_kind, note=change_note, user=user, at=when)
     _refresh_releases(rows)
     return Done(rows, forced=forced)
 
