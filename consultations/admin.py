@@ -110,6 +110,7 @@ class ConsultationAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "opens_at"
+    ordering = ["-updated_at", "-pk"]  # newest first
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         ("When it takes responses", {"fields": ["opens_at", "closes_at", "time_to_answer", "privacy_notice"]}),

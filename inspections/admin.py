@@ -5,6 +5,7 @@ from peel import revisions
 from peel.publishing.admin import WorkflowAdminMixin, WorkflowInlineMixin
 
 from . import imports
+from .admin_forms import PillarJudgmentForm, QuestionJudgmentForm, judgment_form_for
 from .models import (
     Assessment,
     InspectionYear,
@@ -55,6 +56,7 @@ class InspectionYearAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admi
     search_fields = ["title", "label", "slug"]
     prepopulated_fields = {"slug": ["label"]}
     inlines = [PillarInline]
+    ordering = ["-pk"]  # newest first
 
 
 class QuestionInline(admin.TabularInline):
@@ -102,6 +104,11 @@ class PillarJudgmentInline(WorkflowInlineMixin, admin.StackedInline):
 
     autocomplete_fields = ["pillar"]
     show_change_link = True
+    form = PillarJudgmentForm
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """On a saved assessment, a plain list of its year's pillars and grades; on a new one, every pillar."""
+        return super().get_formset(request, obj, **{"form": judgment_form_for(self.form, obj), **kwargs})
 
 
 @admin.register(Assessment)
@@ -127,6 +134,7 @@ class AssessmentAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.Mo
         ),
     ]
     inlines = [PillarJudgmentInline]
+    ordering = ["-updated_at", "-pk"]  # newest first
 
 
 class QuestionJudgmentInline(admin.TabularInline):
@@ -135,6 +143,11 @@ class QuestionJudgmentInline(admin.TabularInline):
     extra = 0
     fields = ["question", "grade", "summary", "source_url"]
     autocomplete_fields = ["question"]
+    form = QuestionJudgmentForm
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """On a saved pillar judgment, a plain list of its pillar's questions and its year's grades."""
+        return super().get_formset(request, obj, **{"form": judgment_form_for(self.form, obj), **kwargs})
 
 
 @admin.register(PillarJudgment)
@@ -145,6 +158,8 @@ class PillarJudgmentAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admi
     search_fields = ["assessment__force__name", "pillar__name"]
     autocomplete_fields = ["assessment", "pillar"]
     inlines = [QuestionJudgmentInline]
+    form = PillarJudgmentForm  # only the pillars and grades of its assessment's year, once that is known
+    ordering = ["-pk"]  # newest first
 
     def get_urls(self):
         # Importing grades from a file; its link is on this change list (its change_list.html template).
@@ -158,6 +173,7 @@ class ReportAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.ModelA
     list_select_related = ["force", "year"]
     search_fields = ["title", "force__name"]
     autocomplete_fields = ["force", "year"]
+    ordering = ["-pk"]  # newest first
 
 
 @admin.register(QuestionJudgment)
@@ -172,3 +188,4 @@ class QuestionJudgmentAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
     ]
     search_fields = ["pillar_judgment__assessment__force__name", "question__text"]
     autocomplete_fields = ["pillar_judgment", "question"]
+    form = QuestionJudgmentForm  # only its pillar's questions and its year's grades, once those are known

@@ -8,7 +8,14 @@ from inspections.feeds import AssessmentFeed
 from inspections.views import home
 
 from . import pages
+from .publishing.markdown_preview import markdown_preview
 from .sitemaps import SITEMAPS
+
+# The staff site's name (templates/admin/base_site.html shows it, with its own link to the public site).
+admin.site.site_header = "PEEL publishing"
+admin.site.site_title = "PEEL staff site"
+admin.site.index_title = "Dashboard"
+admin.site.site_url = None
 
 
 class FaviconView(RedirectView):
@@ -22,6 +29,7 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("", home, name="home"),
+    path("admin/markdown-preview/", markdown_preview, name="admin-markdown-preview"),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
     path("robots.txt", pages.robots_txt, name="robots-txt"),

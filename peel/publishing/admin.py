@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from peel.publishing import forms, releases, workflow
 from peel.publishing.changes import record_change
+from peel.publishing.warnings import warnings_for
 from peel.publishing.roles import Refused, can_edit, can_publish
 from peel.publishing.rule import LIVE_STATES, Status
 
@@ -218,6 +219,7 @@ class WorkflowAdminMixin:
                 (action.label, self._url("publishing", obj.pk, action.name)) for action in self._offered(request, obj)
             ]
             context["publishing_state"] = obj.state_label
+            context["publishing_warnings"] = warnings_for(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _offered(self, request, obj):

@@ -112,8 +112,15 @@ class LiveChangeForm(forms.Form):
         label="What changed", required=False, max_length=300, help_text="As in “Effectiveness grade corrected”."
     )
 
+    OWN_FIELDS = ("live_change_reason", "change_kind", "change_note")
+
     def clean(self):
         data = super().clean()
         if data.get("change_kind") == ChangeNote.Kind.MAJOR and not (data.get("change_note") or "").strip():
             self.add_error("change_note", "Say what changed: a major change is shown on the page.")
         return data
+
+    @property
+    def changed_data(self):
+        """The item's own fields that changed: saying why is not a change to the item."""
+        return [name for name in super().changed_data if name not in self.OWN_FIELDS]

@@ -84,6 +84,8 @@ def test_an_assessment_and_its_judgments_save_together(admin_client):
     assessment = judgment.assessment
     url = reverse("admin:inspections_assessment_change", args=[assessment.pk])
     data = inline_form(assessment, judgment, grade="outstanding") | {"observations": "Much improved."}
+    data["live_change_reason"] = "Grade corrected after appeal"  # it is public: saving it publishes the change
+    data["change_kind"] = "minor"
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assessment.refresh_from_db()
