@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from peel import revisions
-from peel.publishing.admin import WorkflowAdminMixin, WorkflowInlineMixin
+from peel.publishing.admin import LiveParentMixin, WorkflowAdminMixin, WorkflowInlineMixin
 
 from . import imports
 from .admin_forms import PillarJudgmentForm, QuestionJudgmentForm, judgment_form_for
@@ -36,7 +36,7 @@ class ParentAwareFormSet(BaseInlineFormSet):
         setattr(form.instance, self.fk.name, self.instance)
 
 
-class PillarInline(admin.TabularInline):
+class PillarInline(WorkflowInlineMixin, admin.TabularInline):
     model = Pillar
     extra = 0
     fields = ["position", "name", "slug", "kind", "headline_question", "graded"]
@@ -59,14 +59,16 @@ class InspectionYearAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admi
     ordering = ["-pk"]  # newest first
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(WorkflowInlineMixin, admin.TabularInline):
+    publishable_parent = "year"  # on the pillar's form
     model = Question
     extra = 0
     fields = ["number", "text", "graded"]
 
 
 @admin.register(Pillar)
-class PillarAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
+class PillarAdmin(LiveParentMixin, revisions.RevisionAdminMixin, admin.ModelAdmin):
+    publishable_parent = "year"
     list_display = ["name", "year", "kind", "graded", "position"]
     list_filter = ["year", "kind", "graded"]
     list_select_related = ["year"]
@@ -77,7 +79,8 @@ class PillarAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(LiveParentMixin, revisions.RevisionAdminMixin, admin.ModelAdmin):
+    publishable_parent = "pillar.year"
     list_display = ["__str__", "text", "graded"]
     list_filter = ["pillar__year", "graded"]
     list_select_related = ["pillar__year"]
@@ -137,7 +140,7 @@ class AssessmentAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.Mo
     ordering = ["-updated_at", "-pk"]  # newest first
 
 
-class QuestionJudgmentInline(admin.TabularInline):
+class QuestionJudgmentInline(WorkflowInlineMixin, admin.TabularInline):
     model = QuestionJudgment
     formset = ParentAwareFormSet
     extra = 0
@@ -177,7 +180,8 @@ class ReportAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admin.ModelA
 
 
 @admin.register(QuestionJudgment)
-class QuestionJudgmentAdmin(revisions.RevisionAdminMixin, admin.ModelAdmin):
+class QuestionJudgmentAdmin(LiveParentMixin, revisions.RevisionAdminMixin, admin.ModelAdmin):
+    publishable_parent = "pillar_judgment"
     list_display = ["__str__", "grade"]
     list_filter = ["grade", "pillar_judgment__assessment__year"]
     list_select_related = [

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from peel.publishing import forms, releases, workflow
 from peel.publishing.changes import record_change
-from peel.publishing.warnings import warnings_for
 from peel.publishing.roles import Refused, can_edit, can_publish
 from peel.publishing.rule import LIVE_STATES, Status
+from peel.publishing.warnings import warnings_for
 
 MAX_BULK = 500  # items in one bulk action
 LIVE_CHANGE_FIELDS = ["live_change_reason", "change_kind", "change_note"]
@@ -280,7 +280,7 @@ class WorkflowAdminMixin:
         return TemplateResponse(request, "admin/publishing/action.html", context)
 
     def _count(self, items):
-        """"PEEL 2031" for one item, "3 inspection years" for more."""
+        """ "PEEL 2031" for one item, "3 inspection years" for more."""
         if len(items) == 1:
             return str(items[0])
         return f"{len(items)} {self.opts.verbose_name_plural}"
@@ -325,20 +325,37 @@ class WorkflowAdminMixin:
         return self._bulk(request, queryset, "release")
 
 
-class WorkflowInlineMixin:
-    """For an inline of publishable rows: read-only to an editor while its parent is public."""
+class LiveParentMixin:
+    """For rows that are public with an item they belong to (a year's pillars, a pillar's questions, an
+    assessment's judgments): read-only to an editor while that item is public, since a change would be public
+    at once. ``publishable_parent`` is the dotted path from the admin's object (for an inline, the parent
+    form's object) to that item; empty when it is the object itself."""
+
+    publishable_parent = ""
+
+    def _live_for_editor(self, request, obj):
+        item = obj
+        for name in filter(None, self.publishable_parent.split(".")):
+            item = getattr(item, name, None)
+        if item is None or not hasattr(item, "is_public_at"):
+            return False
+        return item.is_public_at(timezone.now()) and not can_publish(request.user, type(item))
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_public_at(timezone.now()) and not can_publish(request.user, self.model):
+        if obj is not None and self._live_for_editor(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
-    def has_add_permission(self, request, obj=None):
-        if obj is not None and obj.is_public_at(timezone.now()) and not can_publish(request.user, self.model):
-            return False
-        return super().has_add_permission(request, obj)
-
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_public_at(timezone.now()) and not can_publish(request.user, self.model):
+        if obj is not None and self._live_for_editor(request, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+
+class WorkflowInlineMixin(LiveParentMixin):
+    """For an inline on a publishable item's form: read-only to an editor while the item is public."""
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and self._live_for_editor(request, obj):
+            return False
+        return super().has_add_permission(request, obj)

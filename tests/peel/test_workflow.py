@@ -335,3 +335,19 @@ def test_the_audit_log_is_read_only_and_outlives_its_items(editor, publisher, cl
     entry = AuditEntry.objects.get(action="withdrawn")
     assert client.post(reverse("admin:peel_auditentry_change", args=[entry.pk]), {"detail": "x"}).status_code == 403
     assert client.post(reverse("admin:peel_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_an_editor_cannot_change_the_pillars_or_questions_of_a_public_year(editor, client):
+    from tests.factories import make_pillar, make_question
+
+    public, draft = make_year(), make_year(status=Status.DRAFT)
+    live_question, draft_question = (
+        make_question(pillar=make_pillar(year=public)),
+        make_question(pillar=make_pillar(year=draft)),
+    )
+    client.force_login(editor)
+    for question, allowed in [(live_question, False), (draft_question, True)]:
+        for obj in (question.pillar, question):
+            page = client.get(admin_url(obj, "change", obj.pk)).content.decode()
+            assert ('name="_save"' in page) is allowed, obj
+    assert client.post(admin_url(live_question, "change", live_question.pk), {"text": "Changed?"}).status_code == 403
