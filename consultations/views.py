@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peel.breadcrumbs import breadcrumbs
+from peel.publishing import is_previewing
+from peel.publishing.preview import no_preview
 
 from . import limits, payload
 from .forms import ResponseForm
@@ -19,7 +21,6 @@ from .models import Consultation, Phase
 from .submission import NotOpen, TooMany, submit_response
 
 RECEIPT_SALT = "consultations.receipt"
-PREVIEW_PERMISSION = "consultations.change_consultation"
 
 
 def _crumbs(consultation=None, *more):
@@ -40,25 +41,17 @@ def consultation_list(request):
     return render(request, "consultations/consultation_list.html", context)
 
 
-def _previewing(request):
-    """Whether this is staff who edit consultations asking to see one before the public can."""
-    return request.GET.get("preview") == "1" and request.user.is_staff and request.user.has_perm(PREVIEW_PERMISSION)
-
-
 @require_safe
 def consultation_detail(request, slug):
-    """The consultation as the public sees it. With ?preview=1, staff who edit consultations also see a draft
-    (or one not open yet) as the public will, under a banner saying so; it never takes a response from there,
-    since responding goes through the published, open consultation only."""
-    previewing = _previewing(request)
-    consultations = Consultation.objects.all() if previewing else Consultation.objects.published()
-    consultation = get_object_or_404(consultations.for_page(), slug=slug)
+    """The consultation as the public sees it. In a preview (``peel.publishing.preview``: staff with
+    ?preview=1, or a preview link) a draft shows too, and one not open yet says so, under a banner; it never
+    takes a response from there, since responding goes through the published, open consultation only."""
+    consultation = get_object_or_404(Consultation.objects.published().for_page(), slug=slug)
     phase = consultation.phase
-    preview = previewing and (not consultation.is_published or phase == Phase.UPCOMING)
-    context = _context(consultation, phase=phase, preview=preview, breadcrumbs=_crumbs(consultation))
+    not_public_yet = is_previewing() and (not consultation.is_published or phase == Phase.UPCOMING)
+    context = _context(consultation, phase=phase, not_public_yet=not_public_yet, breadcrumbs=_crumbs(consultation))
     response = render(request, "consultations/consultation_detail.html", context)
-    if previewing:  # a page only some people may see: never kept by a cache, never indexed
-        response["Cache-Control"] = "private, no-store"
+    if not_public_yet:  # the preview middleware makes it private and unindexed; this page has long said noindex
         response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -106,6 +99,7 @@ def _start_again(request, consultation):
     return render(request, "consultations/start_again.html", context, status=400)
 
 
+@no_preview  # responding never happens in a preview
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond(request, slug):
@@ -127,6 +121,7 @@ def respond(request, slug):
     return _check_page(request, consultation, form)
 
 
+@no_preview  # responding never happens in a preview
 @never_cache
 @require_POST
 def submit(request, slug):
@@ -154,6 +149,7 @@ def submit(request, slug):
     return redirect(f"{reverse('consultations:confirmation', kwargs={'slug': slug})}?receipt={receipt}")
 
 
+@no_preview  # responding never happens in a preview
 @never_cache
 @require_safe
 def confirmation(request, slug):

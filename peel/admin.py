@@ -2,4 +2,4 @@
 and preview links (``peel.publishing.preview_admin``). Each authored model's admin adds the publishing
 buttons and actions with ``peel.publishing.admin.WorkflowAdminMixin``."""
 
-from peel.publishing import release_admin  # noqa: F401
+from peel.publishing import preview_admin, release_admin  # noqa: F401

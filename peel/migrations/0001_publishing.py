@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('object_id', models.CharField(blank=True, max_length=40)),
                 ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='item')),
                 ('path', models.CharField(help_text="The item's page the link opens.", max_length=300)),
-                ('made_for', models.CharField(help_text='Who the link is for, as in “Kent Police fact-checker”. For staff only.', max_length=200)),
+                ('made_for', models.CharField(help_text='Who the link is for, as in “Kent Police fact-checker”. Shown on the page it opens.', max_length=200)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('expires_at', models.DateTimeField()),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),

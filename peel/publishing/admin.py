@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from peel.publishing import forms, releases, workflow
 from peel.publishing.changes import record_change
+from peel.publishing.preview_admin import make_link_url, may_make_links
 from peel.publishing.roles import Refused, can_edit, can_publish
 from peel.publishing.rule import LIVE_STATES, Status
 from peel.publishing.warnings import warnings_for
@@ -218,6 +219,8 @@ class WorkflowAdminMixin:
             context["publishing_actions"] = [
                 (action.label, self._url("publishing", obj.pk, action.name)) for action in self._offered(request, obj)
             ]
+            if hasattr(obj, "get_absolute_url") and may_make_links(request.user):
+                context["publishing_actions"].append(("Make a preview link", make_link_url(obj)))
             context["publishing_state"] = obj.state_label
             context["publishing_warnings"] = warnings_for(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -116,7 +116,7 @@ class PreviewLink(ItemReference):
 
     path = models.CharField(max_length=300, help_text="The item's page the link opens.")
     made_for = models.CharField(
-        max_length=200, help_text="Who the link is for, as in “Kent Police fact-checker”. For staff only."
+        max_length=200, help_text="Who the link is for, as in “Kent Police fact-checker”. Shown on the page it opens."
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
