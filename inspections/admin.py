@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from peel import revisions
-from peel.publishing.admin import LiveParentMixin, WorkflowAdminMixin, WorkflowInlineMixin
+from peel.publishing.admin import LiveParentInlineMixin, LiveParentMixin, WorkflowAdminMixin, WorkflowInlineMixin
 
 from . import imports
 from .admin_forms import PillarJudgmentForm, QuestionJudgmentForm, judgment_form_for
@@ -59,7 +59,7 @@ class InspectionYearAdmin(WorkflowAdminMixin, revisions.RevisionAdminMixin, admi
     ordering = ["-pk"]  # newest first
 
 
-class QuestionInline(WorkflowInlineMixin, admin.TabularInline):
+class QuestionInline(LiveParentInlineMixin, admin.TabularInline):
     publishable_parent = "year"  # on the pillar's form
     model = Question
     extra = 0

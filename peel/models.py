@@ -1,5 +1,5 @@
 """The models the project's shared rules keep: see ``peel.publishing.models``."""
 
-from peel.publishing.models import AuditEntry, ChangeNote, PreviewLink, Release
+from peel.publishing.models import AuditEntry, ChangeNote, PreviewLink, Proposal, Release
 
-__all__ = ["AuditEntry", "ChangeNote", "PreviewLink", "Release"]
+__all__ = ["AuditEntry", "ChangeNote", "PreviewLink", "Proposal", "Release"]

@@ -1,8 +1,8 @@
 """Publishing in the admin: each change form's state and buttons, the list's bulk actions, and the page that
 asks what an action needs (a time, a reason) before it runs through ``peel.publishing.workflow``.
 
-A form never sets an item's state: the state field is not on it. An editor sees a live item read-only, since a
-change to it would be public at once; a publisher's change to a live item is recorded and flagged for review.
+A form never sets an item's state: the state field is not on it. Saving a public item's form proposes a
+change instead of making it (``peel.publishing.proposal_admin``); a publisher approves it.
 """
 
 from collections.abc import Callable
@@ -17,15 +17,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from peel.publishing import forms, releases, workflow
-from peel.publishing.changes import record_change
+from peel.publishing import forms, proposals, releases, workflow
+from peel.publishing.models import AuditEntry
 from peel.publishing.preview_admin import make_link_url, may_make_links
+from peel.publishing.proposal_admin import SEEN_PROPOSAL, ProposalAdminMixin
 from peel.publishing.roles import Refused, can_edit, can_publish
-from peel.publishing.rule import LIVE_STATES, Status
+from peel.publishing.rule import LIVE_STATES, Status, is_public
 from peel.publishing.warnings import warnings_for
 
 MAX_BULK = 500  # items in one bulk action
-LIVE_CHANGE_FIELDS = ["live_change_reason", "change_kind", "change_note"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,30 @@ ACTIONS = {
             "Withdrawn",
         ),
         Action(
+            "approve-change",
+            "Approve the proposed change",
+            forms.ApproveChangeForm,
+            True,
+            lambda obj, now: obj.is_public_at(now) and proposals.pending(obj) is not None,
+            lambda obj, user, form: workflow.approve_change(
+                obj,
+                user,
+                force_reason=form.cleaned_data["force_reason"],
+                change_kind=form.cleaned_data["change_kind"],
+                change_note=form.cleaned_data["change_note"],
+            ),
+            "Change approved and public",
+        ),
+        Action(
+            "discard-change",
+            "Discard the proposed change",
+            forms.ReviewForm,
+            False,
+            lambda obj, now: proposals.pending(obj) is not None,
+            lambda obj, user, form: workflow.discard_change(obj, user),
+            "Proposed change discarded",
+        ),
+        Action(
             "release",
             "Add to a release",
             forms.ReleaseChoiceForm,
@@ -115,7 +139,7 @@ ACTIONS = {
 }
 
 
-class WorkflowAdminMixin:
+class WorkflowAdminMixin(ProposalAdminMixin):
     """For the admin of a publishable model. Put it before ``RevisionAdminMixin`` in the bases."""
 
     change_form_template = "admin/publishing/change_form.html"
@@ -135,26 +159,7 @@ class WorkflowAdminMixin:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
-        fieldsets = [*fieldsets, ("Publishing", {"fields": self.publishing_fields})]
-        if self._is_live(obj) and self.has_change_permission(request, obj):
-            fieldsets.append(
-                (
-                    "Changing a public page",
-                    {"fields": LIVE_CHANGE_FIELDS, "description": forms.LiveChangeForm.DESCRIPTION},
-                )
-            )
-        return fieldsets
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None and self._is_live(obj):
-            # A change to a live page is public at once: the form asks why, and whether readers should be told.
-            base = kwargs.get("form", self.form)
-            kwargs["form"] = type(f"Live{base.__name__}", (forms.LiveChangeForm, base), {})
-        return super().get_form(request, obj, change, **kwargs)
-
-    @staticmethod
-    def _is_live(obj):
-        return obj.pk is not None and obj.is_public_at(timezone.now())
+        return [*fieldsets, ("Publishing", {"fields": self.publishing_fields})]
 
     def view_on_site(self, obj):
         """The item's public page; staff see an item the public cannot see yet as a preview of it."""
@@ -168,11 +173,6 @@ class WorkflowAdminMixin:
     def has_publish_permission(self, request, obj=None):
         return can_publish(request.user, self.model)
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_public_at(timezone.now()) and not can_publish(request.user, self.model):
-            return False  # a change to it would be public at once
-        return super().has_change_permission(request, obj)
-
     def has_delete_permission(self, request, obj=None):
         # Withdraw a public or approved item, and delete it only once withdrawn, by a publisher.
         withdrawn = obj is not None and obj.status == Status.WITHDRAWN
@@ -183,33 +183,17 @@ class WorkflowAdminMixin:
     # Saving content.
 
     def save_model(self, request, obj, form, change):
-        live = isinstance(form, forms.LiveChangeForm)
         if not change or form.has_changed():
-            reason = form.cleaned_data.get("live_change_reason", "") if live else ""
-            workflow.note_edit(obj, request.user, was_public=live, reason=reason)
+            workflow.note_edit(obj, request.user)
         super().save_model(request, obj, form, change)
-        if live and form.has_changed() and form.cleaned_data.get("change_kind"):
-            record_change(
-                obj,
-                kind=form.cleaned_data["change_kind"],
-                note=form.cleaned_data["change_note"],
-                user=request.user,
-                at=timezone.now(),
-            )
         if obj.release_id:
             releases.refresh_by_id(obj.release_id)
 
     def save_formset(self, request, form, formset, change):
-        now = timezone.now()
         for inline_form in formset.forms:
             child = inline_form.instance
-            if (
-                hasattr(child, "is_public_at")
-                and inline_form.has_changed()
-                and not formset._should_delete_form(inline_form)
-            ):
-                was_public = child.pk is not None and type(child)._default_manager.get(pk=child.pk).is_public_at(now)
-                workflow.note_edit(child, request.user, was_public=was_public)
+            if hasattr(child, "is_public_at") and inline_form.has_changed():
+                workflow.note_edit(child, request.user)
         super().save_formset(request, form, formset, change)
 
     # The change form's buttons and the action pages.
@@ -222,6 +206,8 @@ class WorkflowAdminMixin:
             if hasattr(obj, "get_absolute_url") and may_make_links(request.user):
                 context["publishing_actions"].append(("Make a preview link", make_link_url(obj)))
             context["publishing_state"] = obj.state_label
+            context.setdefault(SEEN_PROPOSAL, "")
+            context["publishing_live"] = self._is_live(obj)
             context["publishing_warnings"] = warnings_for(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -336,13 +322,30 @@ class LiveParentMixin:
 
     publishable_parent = ""
 
-    def _live_for_editor(self, request, obj):
+    def _publishable(self, obj):
         item = obj
         for name in filter(None, self.publishable_parent.split(".")):
             item = getattr(item, name, None)
-        if item is None or not hasattr(item, "is_public_at"):
-            return False
-        return item.is_public_at(timezone.now()) and not can_publish(request.user, type(item))
+        return item if hasattr(item, "is_public_at") else None
+
+    def _live_for_editor(self, request, obj):
+        item = self._publishable(obj)
+        return item is not None and is_public(item) and not can_publish(request.user, type(item))
+
+    def save_model(self, request, obj, form, change):
+        """A publisher's change here is public at once: recorded and flagged for a second look."""
+        super().save_model(request, obj, form, change)
+        item = self._publishable(obj)
+        if change and form.has_changed() and item is not None and is_public(item):
+            entry = AuditEntry(
+                user=request.user,
+                username=request.user.get_username(),
+                action=AuditEntry.Action.CHANGED_LIVE,
+                detail=f"{obj._meta.verbose_name.capitalize()} “{obj}” changed: {', '.join(form.changed_data)}",
+                needs_review=True,
+            )
+            entry.point_at(item)
+            entry.save()
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and self._live_for_editor(request, obj):
@@ -355,10 +358,21 @@ class LiveParentMixin:
         return super().has_delete_permission(request, obj)
 
 
-class WorkflowInlineMixin(LiveParentMixin):
-    """For an inline on a publishable item's form: read-only to an editor while the item is public."""
+class LiveParentInlineMixin(LiveParentMixin):
+    """``LiveParentMixin`` for an inline: no rows added either."""
 
     def has_add_permission(self, request, obj=None):
         if obj is not None and self._live_for_editor(request, obj):
             return False
         return super().has_add_permission(request, obj)
+
+
+class WorkflowInlineMixin:
+    """For an inline on a publishable item's form. While the item is public its form proposes changes to the
+    rows shown, but never adds or removes one (add a new row as a draft on its own page)."""
+
+    def has_add_permission(self, request, obj=None):
+        return not is_public(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_public(obj) and super().has_delete_permission(request, obj)

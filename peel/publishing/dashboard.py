@@ -23,7 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from peel.publishing.models import AuditEntry, Release
+from peel.publishing.models import AuditEntry, Proposal, Release
 from peel.publishing.releases import publishable_models
 from peel.publishing.roles import can_publish
 from peel.publishing.rule import LIVE_STATES, Status
@@ -86,6 +86,8 @@ class Board:
     forced_total: int = 0
     forced_url: str = ""
     drafts: list = field(default_factory=list)
+    proposals: list = field(default_factory=list)  # (proposal, its comparison page), newest first
+    proposals_total: int = 0
     releases_url: str = ""
     sees_items: bool = False  # may see at least one kind of publishable item
 
@@ -190,6 +192,8 @@ def dashboard(user, now=None):
         for found, into in ((review, board.review), (scheduled, board.scheduled), (drafts, board.drafts)):
             if found is not None:
                 into.append(found)
+    if board.sees_items:
+        board.proposals, board.proposals_total = _proposals()
     if _may_see(user, Release):
         board.releases = _releases(now)
         board.releases_url = _admin_url(Release, "changelist")
@@ -240,3 +244,16 @@ def _forced():
             url = _admin_url(model, "change", entry.object_id) if model is not None else ""
         rows.append(ForcedRow(entry, url))
     return rows, (entries[0]._total if entries else 0)
+
+
+def _proposals():
+    """Proposed changes to public pages, newest first, each with its comparison with the live page. One
+    query, and one for their number when there are more than ``CAP``."""
+    found = list(Proposal.objects.select_related("content_type", "made_by").order_by("-made_at")[:CAP])
+    rows = []
+    for proposal in found:
+        model = proposal.content_type.model_class() if proposal.content_type else None
+        url = _admin_url(model, "proposal", proposal.object_id) if model else ""
+        rows.append((proposal, url))
+    total = len(found) if len(found) < CAP else Proposal.objects.count()
+    return rows, total

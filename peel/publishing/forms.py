@@ -33,21 +33,14 @@ class DraftForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
-    NOW, LATER = "now", "later"
+class ApproveChangeForm(forms.Form):
+    """Approving a proposed change to a public item: whether readers are told of it, and, for one's own
+    change, why it cannot wait for another publisher."""
 
-    when = forms.ChoiceField(
-        label="Goes public",
-        choices=[(NOW, "Now"), (LATER, "At a time")],
-        initial=NOW,
-        widget=forms.RadioSelect,
-        help_text="An item in a release goes public with its release, whatever is chosen here.",
-    )
-    at = MomentField(label="Time (UK)", required=False, validators=[future])
     change_kind = forms.ChoiceField(
         label="Change note",
         required=False,
-        choices=[("", "None: first publication"), *ChangeNote.Kind.choices],
+        choices=[("", "None"), *ChangeNote.Kind.choices],
         help_text="For a correction to a page already public.",
     )
     change_note = forms.CharField(
@@ -63,10 +56,28 @@ class ApproveForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("when") == self.LATER and not data.get("at") and "at" not in self.errors:
-            self.add_error("at", "Choose the time it goes public.")
         if data.get("change_kind") == ChangeNote.Kind.MAJOR and not data.get("change_note", "").strip():
             self.add_error("change_note", "Say what changed: a major change is shown on the page.")
+        return data
+
+
+class ApproveForm(ApproveChangeForm):
+    NOW, LATER = "now", "later"
+
+    when = forms.ChoiceField(
+        label="Goes public",
+        choices=[(NOW, "Now"), (LATER, "At a time")],
+        initial=NOW,
+        widget=forms.RadioSelect,
+        help_text="An item in a release goes public with its release, whatever is chosen here.",
+    )
+    at = MomentField(label="Time (UK)", required=False, validators=[future])
+    field_order = ["when", "at", "change_kind", "change_note", "force_reason"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("when") == self.LATER and not data.get("at") and "at" not in self.errors:
+            self.add_error("at", "Choose the time it goes public.")
         return data
 
     @property
@@ -92,35 +103,3 @@ class ScheduleReleaseForm(forms.Form):
 
 class HoldReleaseForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class LiveChangeForm(forms.Form):
-    """Mixed into an item's change form while the item is public: a change is public as soon as it is saved."""
-
-    DESCRIPTION = (
-        "This page is public: what you save is public at once. Give your reason; it is recorded, and another "
-        "publisher is asked to look at the change. Say whether readers should be told of it."
-    )
-
-    live_change_reason = forms.CharField(
-        label="Reason for changing a public page",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    change_kind = forms.ChoiceField(label="Change note", choices=ChangeNote.Kind.choices, initial=ChangeNote.Kind.MINOR)
-    change_note = forms.CharField(
-        label="What changed", required=False, max_length=300, help_text="As in “Effectiveness grade corrected”."
-    )
-
-    OWN_FIELDS = ("live_change_reason", "change_kind", "change_note")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("change_kind") == ChangeNote.Kind.MAJOR and not (data.get("change_note") or "").strip():
-            self.add_error("change_note", "Say what changed: a major change is shown on the page.")
-        return data
-
-    @property
-    def changed_data(self):
-        """The item's own fields that changed: saying why is not a change to the item."""
-        return [name for name in super().changed_data if name not in self.OWN_FIELDS]

@@ -86,6 +86,9 @@ class AuditEntry(ItemReference):
         PREVIEW_LINK = "preview-link", "Preview link made"
         PREVIEW_REVOKED = "preview-revoked", "Preview link revoked"
         CHANGED_LIVE = "changed-live", "Changed while live"
+        PROPOSED = "proposed", "Change proposed"
+        CHANGE_APPROVED = "change-approved", "Change approved"
+        CHANGE_DISCARDED = "change-discarded", "Change discarded"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -155,3 +158,23 @@ class ChangeNote(ItemReference):
 
     def __str__(self):
         return self.note or self.get_kind_display()
+
+
+class Proposal(ItemReference):
+    """A change to a public item, held until a publisher approves it: the item and the rows its form edits
+    (an assessment's judgments, a year's pillars) as they would be. The public page is unchanged meanwhile."""
+
+    serialized = models.TextField(help_text="The rows as proposed, in Django's JSON serialisation, parents first.")
+    summary = models.CharField(max_length=500, blank=True, help_text="What the change does, field by field.")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_at"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_proposal_per_item"),
+        ]
+
+    def __str__(self):
+        return f"Proposed change to {self.object_repr}"

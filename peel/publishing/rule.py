@@ -99,6 +99,17 @@ class Publishable(models.Model):
         return self.get_status_display()
 
 
+def is_public(obj):
+    """Whether the public sees ``obj`` now, parents included (one query; outside any preview)."""
+    if obj is None or obj.pk is None:
+        return False
+    token = _preview.set(None)
+    try:
+        return type(obj)._default_manager.published().filter(pk=obj.pk).exists()
+    finally:
+        _preview.reset(token)
+
+
 # All content, drafts included, while staff preview a page; None otherwise.
 _preview = ContextVar("peel_preview", default=None)
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peel import revisions
-from peel.publishing import releases
+from peel.publishing import proposals, releases
 from peel.publishing.changes import record_change
 from peel.publishing.models import AuditEntry
 from peel.publishing.roles import Refused, can_edit, can_publish
@@ -186,20 +186,56 @@ def withdraw(obj, user, reason):
     return Done(rows)
 
 
-def note_edit(obj, user, *, was_public, reason=""):
-    """What saving a change to an item's content does to its state.
-
-    An approval is of what was approved: a change to an item in review stays in review, but a change to an
-    approved item not yet public sends it back to review, so a schedule never carries unreviewed words. A
-    change to a live item is public at once: only a publisher may make one, with a reason, and it is recorded
-    and flagged for a second publisher to look at, as a forced publication is.
-    """
+def note_edit(obj, user):
+    """What saving a change to an item that is not public does to its state. An approval is of what was
+    approved: a change to an item in review stays in review, but a change to an approved item not yet public
+    sends it back to review, so a schedule never carries unreviewed words. (A public item is never changed by
+    a save: see ``peel.publishing.proposals``.)"""
     obj.changed_by = user
-    if was_public:
-        detail = reason.strip() or "Changed in the admin while public"
-        _audit(obj, user, AuditEntry.Action.CHANGED_LIVE, detail, needs_review=True)
-    elif obj.status == Status.SCHEDULED:
+    if obj.status == Status.SCHEDULED:
         obj.status, obj.publish_at, obj.approved_by = Status.REVIEW, None, None
+
+
+@transaction.atomic
+def approve_change(obj, user, *, force_reason="", change_kind="", change_note=""):
+    """Write a public item's proposed change over its live rows: a publisher's decision, and not the
+    proposal's author's alone."""
+    _require(user, obj, "publish")
+    obj = _locked(obj)
+    proposal = proposals.pending(obj)
+    if proposal is None:
+        raise Refused(f"“{obj}” has no proposed change to approve.")
+    forced = proposal.made_by_id == user.pk
+    force_reason = force_reason.strip()
+    if forced and not force_reason:
+        raise Refused(
+            f"You proposed the change to “{obj}”, so another publisher must approve it. "
+            "If it cannot wait, give a reason for publishing it yourself: it is recorded and flagged for review."
+        )
+    with revisions.recorded(f"Approved change: {proposal.summary}", user=user):
+        proposals.write(proposal, obj, changed_by=proposal.made_by)
+    summary = proposal.summary
+    proposal.delete()
+    _audit(obj, user, AuditEntry.Action.CHANGE_APPROVED, summary)
+    if forced:
+        _audit(obj, user, AuditEntry.Action.FORCED, force_reason, needs_review=True)
+    if change_kind:
+        record_change(obj, kind=change_kind, note=change_note, user=user, at=timezone.now())
+    return Done([obj], forced=forced)
+
+
+@transaction.atomic
+def discard_change(obj, user):
+    """Drop a public item's proposed change: its author or a publisher may."""
+    proposal = proposals.pending(obj)
+    if proposal is None:
+        raise Refused(f"“{obj}” has no proposed change.")
+    if proposal.made_by_id != user.pk and not can_publish(user, type(obj)):
+        raise Refused("Only the person who proposed the change, or a publisher, can discard it.")
+    summary = proposal.summary
+    proposal.delete()
+    _audit(obj, user, AuditEntry.Action.CHANGE_DISCARDED, summary)
+    return Done([obj])
 
 
 def _moment(at):

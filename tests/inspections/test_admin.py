@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from inspections.models import Assessment, PillarJudgment
+from peel.publishing import Status
 from tests.factories import make_assessment, make_judgment, make_pillar, make_question
 
 OUR_APPS = {"forces", "inspections"}  # the consultations admin has its own tests (tests/consultations)
@@ -80,12 +81,11 @@ def test_a_grade_the_years_scale_does_not_use_is_refused_on_the_field(admin_clie
 
 @pytest.mark.django_db
 def test_an_assessment_and_its_judgments_save_together(admin_client):
-    judgment = make_judgment(grade="good")
+    # A draft: saving a public one proposes the change instead (tests/peel/test_proposals.py).
+    judgment = make_judgment(grade="good", assessment=make_assessment(status=Status.DRAFT))
     assessment = judgment.assessment
     url = reverse("admin:inspections_assessment_change", args=[assessment.pk])
     data = inline_form(assessment, judgment, grade="outstanding") | {"observations": "Much improved."}
-    data["live_change_reason"] = "Grade corrected after appeal"  # it is public: saving it publishes the change
-    data["change_kind"] = "minor"
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assessment.refresh_from_db()

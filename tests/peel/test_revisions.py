@@ -12,10 +12,23 @@ from forces.models import Force
 from inspections.models import Assessment, PillarJudgment, QuestionJudgment
 from peel import revisions
 from peel.publishing import Status
-from tests.factories import make_assessment, make_force, make_judgment, make_question_judgment
+from tests import factories
+from tests.factories import make_force, make_question_judgment
 from tests.inspections.test_views import text_of
 
 pytestmark = pytest.mark.django_db
+
+
+# Saving a public item's form proposes a change rather than making it (tests/peel/test_proposals.py), so the
+# items whose saves these tests record are drafts.
+def make_assessment(**overrides):
+    return factories.make_assessment(**{"status": Status.DRAFT} | overrides)
+
+
+def make_judgment(**overrides):
+    if "assessment" not in overrides:
+        overrides["assessment"] = make_assessment()
+    return factories.make_judgment(**overrides)
 
 
 def url(obj, view, *args):
@@ -156,7 +169,7 @@ def test_restoring_an_old_revision_loads_it_for_review_then_saves_it_as_a_draft_
     assert "status" not in form.fields  # a state changes only through the publishing actions
     assert "Saving records it as a new revision and makes it a draft" in text_of(review)
     assessment.refresh_from_db()
-    assert (assessment.observations, assessment.status) == ("Words to undo.", Status.PUBLISHED)  # only shown
+    assert (assessment.observations, assessment.status) == ("Words to undo.", Status.DRAFT)  # only shown
 
     response = admin_client.post(
         url(assessment, "revision", old.pk), form_data(review, status=Status.PUBLISHED)
@@ -184,7 +197,7 @@ def test_a_restore_refused_because_someone_saved_meanwhile_puts_nothing_back(adm
 
     assert "Someone else saved this assessment" in text_of(response)
     assessment.refresh_from_db()
-    assert (assessment.observations, assessment.status) == ("Jane’s words.", Status.PUBLISHED)
+    assert (assessment.observations, assessment.status) == ("Jane’s words.", Status.DRAFT)
 
 
 def test_restoring_puts_back_only_this_item_though_its_revision_held_others():
@@ -275,7 +288,7 @@ def test_staff_who_may_only_view_see_history_and_comparisons_but_cannot_restore(
     assert client.get(url(assessment, "revision", old.pk)).status_code == 403
     assert client.post(url(assessment, "revision", old.pk), {"observations": "x"}).status_code == 403
     assessment.refresh_from_db()
-    assert (assessment.observations, assessment.status) == ("The words now.", Status.PUBLISHED)
+    assert (assessment.observations, assessment.status) == ("The words now.", Status.DRAFT)
 
 
 def test_staff_without_view_permission_see_no_history_or_comparison(admin_client, django_user_model):
