@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
@@ -22,6 +22,11 @@ from peel.revisions import when
 
 SEEN_PROPOSAL = "seen_proposal"  # the change form's hidden field: the proposal it was opened at, if any
 _PROPOSING = "_peel_proposing"  # set on the request while a public item's form is handled
+_STALE = "_peel_stale_proposal"  # set when the form was opened before the proposal now waiting
+STALE_MESSAGE = (
+    "Someone else proposed a change to this page after you opened it. Your changes were not saved: copy them, "
+    "reload the page and make them again."
+)
 
 
 class _Outcome(Exception):
@@ -46,12 +51,10 @@ class ProposalAdminMixin:
         proposal = proposals.pending(obj)
         seen = str(proposal.pk) if proposal else ""
         if request.method == "POST" and request.POST.get(SEEN_PROPOSAL, "") != seen:
-            messages.error(
-                request,
-                "Someone else proposed a change to this page after you opened it. Your changes were not saved: "
-                "copy them, reload the page and make them again.",
-            )
-            return redirect(request.path)
+            # Refused on the form (see get_form), which is shown again with what was typed; it keeps the
+            # proposal it was opened at, so sending it again is refused again.
+            setattr(request, _STALE, True)
+            seen = request.POST.get(SEEN_PROPOSAL, "")
         context = {**(extra_context or {}), SEEN_PROPOSAL: seen, "proposal": proposal}
         if proposal:
             context["proposal_made_when"] = when(proposal.made_at)
@@ -85,6 +88,19 @@ class ProposalAdminMixin:
             return redirect(request.path)
         finally:
             setattr(request, _PROPOSING, False)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not getattr(request, _STALE, False):
+            return form
+
+        class StaleProposalForm(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(STALE_MESSAGE, code="stale")
+
+        StaleProposalForm.__name__ = form.__name__
+        return StaleProposalForm
 
     def log_change(self, request, obj, message):
         if getattr(request, _PROPOSING, False):

@@ -84,8 +84,12 @@ def test_a_proposal_made_meanwhile_refuses_a_save_from_a_form_opened_before(live
     other = type(client)()
     other.force_login(publisher)
     propose(other, live, observations="The publisher's words.")
-    response = client.post(url, form_data(opened, observations="The editor's words."), follow=True)
+    response = client.post(url, form_data(opened, observations="The editor's words."))
+    assert response.status_code == 200
     assert "Someone else proposed a change to this page after you opened it." in text_of(response)
+    assert response.context["adminform"].form["observations"].value() == "The editor's words."  # kept to copy
+    again = client.post(url, form_data(response, observations="The editor's words."))
+    assert "Someone else proposed a change" in text_of(again)
     assert workflow_proposal_words(live) == "The publisher's words."
 
 
