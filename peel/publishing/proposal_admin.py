@@ -2,10 +2,7 @@
 than changing the public page; the form shows any proposal waiting, for further edits; and a page sets the
 proposal beside the live page, field by field."""
 
-import json
-
 from django.contrib import messages
-from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from peel.publishing import proposals
-from peel.publishing.models import AuditEntry
+from peel.publishing.models import AuditEntry, Proposal
 from peel.publishing.roles import can_publish
 from peel.publishing.rule import is_public
 from peel.revisions import when
@@ -72,22 +69,31 @@ class ProposalAdminMixin:
         except _Outcome as outcome:
             if outcome.response is not None:
                 return outcome.response
-            summary = getattr(request, "_peel_change_summary", "") or "Changed"
-            stored = proposals.store(obj, outcome.serialized, summary, request.user)
-            entry = AuditEntry(
-                user=request.user, username=request.user.get_username(), action=AuditEntry.Action.PROPOSED
-            )
-            entry.point_at(obj)
-            entry.detail = stored.summary
-            entry.save()
-            messages.success(
-                request,
-                f"Your change to “{obj}” is saved as a proposal. The public page is unchanged until a publisher "
-                "approves it.",
-            )
-            return redirect(request.path)
+            return self._keep_proposal(request, obj, outcome.serialized)
         finally:
             setattr(request, _PROPOSING, False)
+
+    def _keep_proposal(self, request, obj, serialized):
+        """Keep what the save would have made as the item's proposal, described by how it differs from the
+        live page; a proposal that no longer differs from it is dropped."""
+        summary = proposals.describe(proposals.compare_with_live(Proposal(serialized=serialized), obj))
+        if not summary:
+            dropped = proposals.pending(obj)
+            if dropped is not None:
+                dropped.delete()
+            messages.info(request, f"“{obj}” is as it is on the public site: no change is waiting for approval.")
+            return redirect(request.path)
+        stored = proposals.store(obj, serialized, summary, request.user)
+        entry = AuditEntry(user=request.user, username=request.user.get_username(), action=AuditEntry.Action.PROPOSED)
+        entry.point_at(obj)
+        entry.detail = stored.summary
+        entry.save()
+        messages.success(
+            request,
+            f"Your change to “{obj}” is saved as a proposal. The public page is unchanged until a publisher "
+            "approves it.",
+        )
+        return redirect(request.path)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -101,12 +107,6 @@ class ProposalAdminMixin:
 
         StaleProposalForm.__name__ = form.__name__
         return StaleProposalForm
-
-    def log_change(self, request, obj, message):
-        if getattr(request, _PROPOSING, False):
-            text = LogEntry(change_message=json.dumps(message) if isinstance(message, list) else message)
-            request._peel_change_summary = text.get_change_message()
-        return super().log_change(request, obj, message)
 
     def message_user(self, request, message, *args, **kwargs):
         if getattr(request, _PROPOSING, False) and request.method == "POST":

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import transaction
+from django.utils import timezone
 
 from peel.publishing.models import Proposal
 from peel.publishing.rule import Publishable
@@ -41,8 +42,6 @@ def store(obj, serialized, summary, user):
     proposal = pending(obj) or Proposal()
     proposal.point_at(obj)
     proposal.serialized, proposal.summary, proposal.made_by = serialized, summary[:500], user
-    from django.utils import timezone
-
     proposal.made_at = timezone.now()
     proposal.save()
     return proposal
@@ -87,3 +86,13 @@ def compare_with_live(proposal, obj):
         for row in proposed_rows(proposal)
     }
     return Comparison(snapshots_now(obj), proposed, root)
+
+
+def describe(comparison):
+    """What a proposal changes, in words ("Assessment: Kent 2018/19: HMI’s observations"), or "" for nothing."""
+    parts = []
+    for item in comparison.items:
+        changed = [row.label for row in item.rows if row.changed]
+        if changed:
+            parts.append(f"{item.title}: {', '.join(changed)}")
+    return "; ".join(parts)

@@ -166,3 +166,18 @@ def test_the_dashboard_lists_proposals_awaiting_approval(live, editor, publisher
     client.force_login(publisher)
     text = text_of(client.get(reverse("admin:index")))
     assert "Proposed changes to public pages" in text and str(live) in text
+
+
+def test_a_proposal_put_back_to_the_live_words_is_dropped(live, editor, client):
+    client.force_login(editor)
+    propose(client, live, observations="Proposed words.")
+    assert Proposal.objects.get().summary.endswith("HMI’s observations")
+    response = propose(client, live, observations="The words on the site.")
+    assert "no change is waiting for approval" in text_of(client.get(response.url))
+    assert not Proposal.objects.exists()
+
+
+def test_saving_a_public_page_unchanged_proposes_nothing(live, editor, client):
+    client.force_login(editor)
+    propose(client, live)
+    assert not Proposal.objects.exists()
