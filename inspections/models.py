@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 
 from forces.models import Force
 from peel.publishing import PUBLISHABLE_PERMISSIONS, Publishable, published_q
+from peel.publishing.rule import follow
 
 
 class Grade(models.TextChoices):
@@ -389,15 +390,7 @@ class JudgmentRules:
         The admin checks a new assessment's judgments against it before anything is saved, so a parent may
         be unsaved, or missing a field the person left blank: that field gets its own error, not this check.
         """
-        obj = self
-        for name in path.split("."):
-            try:
-                obj = getattr(obj, name)
-            except ObjectDoesNotExist:
-                return None
-            if obj is None:
-                return None
-        return obj
+        return follow(self, path)
 
     @property
     def source_host(self):

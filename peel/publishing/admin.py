@@ -20,7 +20,7 @@ from peel.publishing.models import AuditEntry
 from peel.publishing.preview_admin import make_link_url, may_make_links
 from peel.publishing.proposal_admin import SEEN_PROPOSAL, ProposalAdminMixin
 from peel.publishing.roles import Refused, can_edit, can_publish
-from peel.publishing.rule import Status, is_public
+from peel.publishing.rule import Publishable, Status, follow, is_public
 from peel.publishing.warnings import warnings_for
 
 MAX_BULK = 500  # items in one bulk action
@@ -210,10 +210,8 @@ class LiveParentMixin:
     publishable_parent = ""
 
     def _publishable(self, obj):
-        item = obj
-        for name in filter(None, self.publishable_parent.split(".")):
-            item = getattr(item, name, None)
-        return item if hasattr(item, "is_public_at") else None
+        item = follow(obj, self.publishable_parent)
+        return item if isinstance(item, Publishable) else None
 
     def _live_for_editor(self, request, obj):
         item = self._publishable(obj)
@@ -224,15 +222,10 @@ class LiveParentMixin:
         super().save_model(request, obj, form, change)
         item = self._publishable(obj)
         if change and form.has_changed() and item is not None and is_public(item):
-            entry = AuditEntry(
-                user=request.user,
-                username=request.user.get_username(),
-                action=AuditEntry.Action.CHANGED_LIVE,
-                detail=f"{obj._meta.verbose_name.capitalize()} “{obj}” changed: {', '.join(form.changed_data)}",
-                needs_review=True,
+            detail = f"{obj._meta.verbose_name.capitalize()} “{obj}” changed: {', '.join(form.changed_data)}"
+            AuditEntry.record(
+                AuditEntry.Action.CHANGED_LIVE, user=request.user, item=item, detail=detail, needs_review=True
             )
-            entry.point_at(item)
-            entry.save()
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and self._live_for_editor(request, obj):

@@ -24,9 +24,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from peel.publishing.models import AuditEntry, Proposal, Release
-from peel.publishing.releases import publishable_models
 from peel.publishing.roles import can_publish
-from peel.publishing.rule import LIVE_STATES, Status
+from peel.publishing.rule import LIVE_STATES, Status, publishable_models
 
 CAP = 20  # rows in each list, per kind of item
 

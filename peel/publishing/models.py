@@ -112,6 +112,24 @@ class AuditEntry(ItemReference):
     def __str__(self):
         return f"{self.get_action_display()}: {self.object_repr}"
 
+    @classmethod
+    def record(cls, action, *, user=None, item=None, detail="", needs_review=False, at=None):
+        """Write one entry: ``action`` by ``user`` (None for the clock, as when a release goes out) on ``item``
+        (None for none, as for an import)."""
+        entry = cls(
+            user=user,
+            username=user.get_username() if user is not None else "",
+            action=action,
+            detail=detail,
+            needs_review=needs_review,
+        )
+        if at is not None:
+            entry.at = at
+        if item is not None:
+            entry.point_at(item)
+        entry.save()
+        return entry
+
 
 class PreviewLink(ItemReference):
     """A signed address that shows one unpublished item's page to someone without an account, until it

@@ -18,10 +18,8 @@ nothing, its holder is told plainly why the link no longer works (410), not show
 Views that take input (responding to a consultation) are marked ``no_preview`` and never run in a preview.
 """
 
-import functools
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
@@ -29,7 +27,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from peel.publishing.models import PreviewLink
-from peel.publishing.rule import Publishable, previewing
+from peel.publishing.rule import previewing, publishable_models
 
 PARAMETER = "preview"
 STAFF_VALUE = "1"
@@ -72,11 +70,6 @@ def _signer():
 def address_of(link, request):
     """The full address to send: the page's, with its token, on the host the request came to."""
     return request.build_absolute_uri(f"{link.path}?{PARAMETER}={token_for(link)}")
-
-
-@functools.cache
-def publishable_models():
-    return tuple(model for model in apps.get_models() if issubclass(model, Publishable))
 
 
 def may_preview(user):

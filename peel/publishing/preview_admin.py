@@ -98,14 +98,8 @@ def create_link(obj, *, user, made_for, days):
     )
     link.point_at(obj)
     link.save()
-    entry = AuditEntry(
-        user=user,
-        username=user.get_username(),
-        action=AuditEntry.Action.PREVIEW_LINK,
-        detail=f"For {made_for}, for {days} day{'s' if days != 1 else ''}: {link.path}",
-    )
-    entry.point_at(obj)
-    entry.save()
+    detail = f"For {made_for}, for {days} day{'s' if days != 1 else ''}: {link.path}"
+    AuditEntry.record(AuditEntry.Action.PREVIEW_LINK, user=user, item=obj, detail=detail)
     return link
 
 

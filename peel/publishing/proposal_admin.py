@@ -84,10 +84,7 @@ class ProposalAdminMixin:
             messages.info(request, f"“{obj}” is as it is on the public site: no change is waiting for approval.")
             return redirect(request.path)
         stored = proposals.store(obj, serialized, summary, request.user)
-        entry = AuditEntry(user=request.user, username=request.user.get_username(), action=AuditEntry.Action.PROPOSED)
-        entry.point_at(obj)
-        entry.detail = stored.summary
-        entry.save()
+        AuditEntry.record(AuditEntry.Action.PROPOSED, user=request.user, item=obj, detail=stored.summary)
         messages.success(
             request,
             f"Your change to “{obj}” is saved as a proposal. The public page is unchanged until a publisher "

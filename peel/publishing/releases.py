@@ -11,18 +11,13 @@ afterwards is a change to a live page, not to the release. A release whose time 
 not go out late by itself: a publisher gives it a new time.
 """
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from peel.publishing.models import AuditEntry, Release
 from peel.publishing.roles import Refused, can_publish
-from peel.publishing.rule import LIVE_STATES, Publishable, Status
+from peel.publishing.rule import LIVE_STATES, Status, publishable_models
 from peel.revisions import when
-
-
-def publishable_models():
-    return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
 def items(release):
@@ -72,9 +67,8 @@ def _went_out(release):
         model._default_manager.filter(release=release, status=Status.SCHEDULED).update(status=Status.PUBLISHED)
     release.state = Release.State.RELEASED
     release.save(update_fields=["state"])
-    entry = AuditEntry(action=AuditEntry.Action.RELEASED, at=release.publish_at, detail=f"{len(items(release))} items")
-    entry.point_at(release)
-    entry.save()
+    detail = f"{len(items(release))} items"
+    AuditEntry.record(AuditEntry.Action.RELEASED, item=release, detail=detail, at=release.publish_at)
 
 
 def settle_due(now=None):
@@ -90,9 +84,7 @@ def _require(user):
 
 
 def _audit(release, user, action, detail):
-    entry = AuditEntry(user=user, username=user.get_username(), action=action, detail=detail)
-    entry.point_at(release)
-    entry.save()
+    AuditEntry.record(action, user=user, item=release, detail=detail)
 
 
 @transaction.atomic

@@ -12,10 +12,13 @@ its inspection year): each queryset's ``published()`` says that once, through ``
 Staff previewing a page see it as it would be with every draft published (``previewing``).
 """
 
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 
@@ -97,6 +100,25 @@ class Publishable(models.Model):
                 return f"Published (scheduled for {when(self.publish_at)})"
             return f"Scheduled for {when(self.publish_at)}"
         return self.get_status_display()
+
+
+def follow(obj, path):
+    """The object along a dotted path of relations ("assessment.year"), or None where a link is not set (or
+    ``path`` is empty: ``obj`` itself)."""
+    for name in filter(None, path.split(".")):
+        try:
+            obj = getattr(obj, name)
+        except ObjectDoesNotExist:
+            return None
+        if obj is None:
+            return None
+    return obj
+
+
+@functools.cache
+def publishable_models():
+    """Every model under the publication rule (read once the apps are loaded)."""
+    return tuple(model for model in apps.get_models() if issubclass(model, Publishable))
 
 
 def is_public(obj):

@@ -13,11 +13,10 @@ What each model hangs from, and what hangs from it, is declared in the dicts bel
 """
 
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
-from peel.publishing.rule import LIVE_STATES, Publishable, Status
+from peel.publishing.rule import LIVE_STATES, Publishable, Status, follow
 from peel.revisions import when
 
 # The items each model's rows need public before the public sees them: attribute paths, nearest first.
@@ -51,7 +50,7 @@ def warnings_for(obj, now=None):
     label = obj._meta.label_lower
     found = []
     for path in PARENTS.get(label, []):
-        parent = _follow(obj, path)
+        parent = follow(obj, path)
         if isinstance(parent, Publishable):
             found += _hidden_by(obj, parent, now)
     for relation, naming in CHILDREN.get(label, {}).items():
@@ -59,17 +58,6 @@ def warnings_for(obj, now=None):
     for model_label, lookup, what in NEEDS_SOME.get(label, []):
         found += _empty(obj, apps.get_model(model_label), lookup, what, now)
     return found
-
-
-def _follow(obj, path):
-    for name in path.split("."):
-        try:
-            obj = getattr(obj, name)
-        except ObjectDoesNotExist:
-            return None
-        if obj is None:
-            return None
-    return obj
 
 
 def _public_from(item, now):
@@ -120,7 +108,7 @@ def _left_behind(obj, relation, naming, now):
     if not waiting:
         return []
     plural = str(manager.model._meta.verbose_name_plural)
-    names = "; ".join(f"{_follow(row, naming)} ({NOT_APPROVED[row.status]})" for row in waiting)
+    names = "; ".join(f"{follow(row, naming)} ({NOT_APPROVED[row.status]})" for row in waiting)
     count = f"{len(waiting)} of its {plural} {'is' if len(waiting) == 1 else 'are'}"
     them, they = ("it", "it is") if len(waiting) == 1 else ("them", "they are")
     if obj.is_public_at(now):

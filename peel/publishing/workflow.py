@@ -39,13 +39,8 @@ class Done:
     forced: bool = False
 
 
-def _audit(obj, user, action, detail="", *, needs_review=False, at=None):
-    entry = AuditEntry(user=user, username=user.get_username(), action=action, detail=detail, needs_review=needs_review)
-    if at is not None:
-        entry.at = at
-    entry.point_at(obj)
-    entry.save()
-    return entry
+def _audit(obj, user, action, detail="", *, needs_review=False):
+    return AuditEntry.record(action, user=user, item=obj, detail=detail, needs_review=needs_review)
 
 
 def _save(rows, comment, user):

@@ -12,6 +12,7 @@ from peel.publishing import Status, workflow
 from peel.publishing.models import AuditEntry
 from peel.publishing.roles import Refused
 from tests.factories import make_assessment, make_judgment, make_year
+from tests.peel.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -161,44 +162,6 @@ def test_a_change_to_an_approved_item_sends_it_back_to_review(editor, publisher,
 
 
 # The admin, by every route.
-
-
-def form_data(page):
-    """What a browser would post back from a change form as shown."""
-    from html.parser import HTMLParser
-
-    class Fields(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.data, self._textarea = {}, None
-
-        def handle_starttag(self, tag, attrs):
-            attrs = dict(attrs)
-            name = attrs.get("name")
-            if tag == "input" and name and attrs.get("type") not in ("submit", "checkbox", "radio"):
-                self.data[name] = attrs.get("value", "")
-            elif tag == "input" and name and "checked" in attrs:
-                self.data[name] = attrs.get("value", "on")
-            elif tag == "textarea" and name:
-                self._textarea = name
-                self.data[name] = ""
-            elif tag == "select" and name:
-                self._select = name
-                self.data.setdefault(name, "")
-            elif tag == "option" and "selected" in attrs:
-                self.data[self._select] = attrs.get("value", "")
-
-        def handle_data(self, text):
-            if self._textarea:
-                self.data[self._textarea] += text
-
-        def handle_endtag(self, tag):
-            if tag == "textarea":
-                self._textarea = None
-
-    parser = Fields()
-    parser.feed(page.content.decode())
-    return parser.data
 
 
 def test_the_change_form_has_no_state_field_so_a_crafted_post_cannot_publish(editor, client):
