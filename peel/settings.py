@@ -5,6 +5,7 @@ Production sets DATABASE_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; with d
 key or host list stops start-up instead of running with a guessable key.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -77,7 +78,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from this site's own static files
     "reversion",  # revisions of what staff author in the admin (peel/revisions.py)
-    "peel",
+    "peel.apps.PeelConfig",
     "forces",
     "inspections",
     "consultations",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "peel.caching.pages.PageCacheMiddleware",  # anonymous visitors' pages, before any session is read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,14 +130,45 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# One cache for everything the processes of a site share: the consultation rate limits ("default") and the
+# public pages ("pages", see peel/caching). Each process keeps its own in memory unless REDIS_URL names a Redis
+# server, which every server and worker then shares: set it whenever more than one process serves the site, or
+# a publish seen by one worker would not drop the pages another keeps.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+
+
+def cache(prefix, max_entries):
+    if REDIS_URL:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": max_entries}}
+
+
+CACHES = {"default": cache("peel", 10_000), "pages": cache("peel-pages", 1_000)}
+
+CODE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".scss", ".mjs", ".js", ".svg"}
+
+
+def code_version():
+    """What a cached page was rendered by: PEEL_RELEASE when the deployment names itself (a commit, say), else
+    a digest of the code and templates, so servers running the same code share pages and a new version never
+    serves an old one's."""
+    named = os.environ.get("PEEL_RELEASE", "").strip()
+    if named:
+        return named
+    digest = hashlib.sha256()
+    folders = ("peel", "forces", "inspections", "consultations", "templates", "static")
+    paths = [path for folder in folders for path in (BASE_DIR / folder).rglob("*") if path.suffix in CODE_SUFFIXES]
+    for path in sorted([*paths, BASE_DIR / "requirements.lock", BASE_DIR / "package-lock.json"]):
+        if path.is_file():
+            digest.update(str(path.relative_to(BASE_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PEEL_CODE_VERSION = code_version()
+PEEL_PAGE_CACHE = env_bool("PEEL_PAGE_CACHE", True)  # off: every page is rendered afresh (for benchmarks)
+PEEL_PAGE_CACHE_SECONDS = int(os.environ.get("PEEL_PAGE_CACHE_SECONDS", "600"))  # a page's longest stay
+PEEL_PAGE_BROWSER_SECONDS = int(os.environ.get("PEEL_PAGE_BROWSER_SECONDS", "60"))  # Cache-Control max-age
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,6 +18,23 @@ def _quick_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with no cached page or rate-limit count left by another (the database is rolled back
+    between tests without a write the page cache would notice)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def uncached(settings):
+    """Pages rendered afresh on every request: for counting a page's own queries. (With the page cache on, the
+    first request after a change also makes the one query that works out when the next scheduled change is.)"""
+    settings.PEEL_PAGE_CACHE = False
+
+
 @pytest.fixture
 def peel_data(db):
     """The real published data, loaded the way `make run` loads it."""

@@ -30,7 +30,7 @@ QUERIES = {
 
 @pytest.mark.parametrize("scale", [1, 10])
 @pytest.mark.parametrize(("url", "queries"), QUERIES.items())
-def test_an_endpoint_makes_a_fixed_number_of_queries(client, django_assert_num_queries, scale, url, queries):
+def test_an_endpoint_makes_a_fixed_number_of_queries(client, uncached, django_assert_num_queries, scale, url, queries):
     forces, years = make_world(forces=4 * scale, years=2 * scale)
     url = url.format(year=years[-1].slug, region=forces[0].region.slug)
     with django_assert_num_queries(queries):

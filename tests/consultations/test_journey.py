@@ -101,7 +101,7 @@ def test_an_open_consultation_has_a_banner_on_every_page(client):
     assert "Hide this message about Proposed programme 2031" in text_of(client.get("/"))
 
 
-def test_the_banner_costs_one_query_and_none_when_nothing_is_open(client, django_assert_num_queries):
+def test_the_banner_costs_one_query_and_none_when_nothing_is_open(client, uncached, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get("/cookies/")
     assert "For consultation" not in text_of(response) and "consultation-banner" not in response.content.decode()
@@ -237,7 +237,7 @@ def make_many(scale):
 
 
 @pytest.mark.parametrize("scale", [1, 10])
-def test_consultation_pages_make_a_fixed_number_of_queries(client, django_assert_num_queries, scale):
+def test_consultation_pages_make_a_fixed_number_of_queries(client, uncached, django_assert_num_queries, scale):
     consultation = make_many(scale)[0]
     with django_assert_num_queries(2):  # the list, and the banner
         client.get("/consultations/")

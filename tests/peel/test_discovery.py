@@ -205,7 +205,9 @@ def test_feed_holds_the_fifty_most_recently_changed(client):
 
 @pytest.mark.parametrize("scale", [1, 10])
 @pytest.mark.parametrize(("url", "queries"), [("/sitemap.xml", 6), (FEED, 3)])
-def test_sitemap_and_feed_make_a_fixed_number_of_queries(client, django_assert_num_queries, scale, url, queries):
+def test_sitemap_and_feed_make_a_fixed_number_of_queries(
+    client, uncached, django_assert_num_queries, scale, url, queries
+):
     forces, years = make_world(forces=4 * scale, years=2 * scale)
     with django_assert_num_queries(queries):
         response = client.get(url)

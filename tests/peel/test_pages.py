@@ -198,7 +198,7 @@ def test_about_grades_leaves_out_draft_years(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("years", [2, 20])
-def test_about_grades_makes_two_queries_however_many_years(client, django_assert_num_queries, years):
+def test_about_grades_makes_two_queries_however_many_years(client, uncached, django_assert_num_queries, years):
     for _ in range(years):
         make_year()
     with django_assert_num_queries(2):  # the years, and the consultation banner
@@ -208,6 +208,6 @@ def test_about_grades_makes_two_queries_however_many_years(client, django_assert
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/accessibility/", "/privacy/", "/cookies/", "/contact/"])
-def test_site_pages_make_only_the_banners_query(client, django_assert_num_queries, url):
+def test_site_pages_make_only_the_banners_query(client, uncached, django_assert_num_queries, url):
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200

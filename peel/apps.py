@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.core.signals import setting_changed
+from django.db.backends.signals import connection_created
+
+
+class PeelConfig(AppConfig):
+    name = "peel"
+
+    def ready(self):
+        from peel.caching import generation, watch
+
+        connection_created.connect(watch.install, dispatch_uid="peel.caching.watch")
+        # Settings change only in tests (a server restarts with new ones, and pages are filed by code version).
+        setting_changed.connect(generation.on_setting_changed, dispatch_uid="peel.caching.settings")

@@ -1,0 +1,131 @@
+"""Serve public pages to anonymous visitors from the cache, and store the ones that are the same for everyone.
+
+A request is answered from the cache only when it could not be anyone's own: a GET or HEAD, outside the admin,
+without ``?preview=``, from a visitor with no session and no pending message. A response is stored only when
+it is the same for everyone: a 200 to a GET that set no cookie, used no CSRF token (so no form with a token is
+ever stored) and did not ask to stay private (``Cache-Control: private``, ``no-store`` or ``no-cache``, as
+previews, forms and the admin do). Downloads are stored whole, as they are small public files.
+
+Stored pages lose ``Vary: Cookie`` (a visitor with a session is never served from here) and gain
+``Cache-Control: public, max-age``, an ``ETag`` and a ``Last-Modified``, so browsers and a CDN may keep them and
+ask again with ``If-None-Match`` or ``If-Modified-Since`` for a 304.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from . import generation
+
+logger = logging.getLogger(__name__)
+READING = ("GET", "HEAD")
+PRIVATE_DIRECTIVES = ("private", "no-store", "no-cache")
+ADMIN_PREFIX = "/admin/"  # never cached, whoever asks (the admin also says so itself)
+LONGEST_QUERY = 512  # longer query strings are answered but not stored
+
+
+def enabled():
+    return getattr(settings, "PEEL_PAGE_CACHE", True)
+
+
+def may_answer_from_cache(request):
+    if request.method not in READING or not enabled():
+        return False
+    if request.path_info.startswith(ADMIN_PREFIX):
+        return False
+    query = request.META.get("QUERY_STRING", "")
+    if "preview=" in query or len(query) > LONGEST_QUERY:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+
+
+def may_store(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.cookies:
+        return False
+    if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:  # the page holds a CSRF token: it is this visitor's own
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return not any(directive in cache_control for directive in PRIVATE_DIRECTIVES)
+
+
+def page_key(request, token):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"peel:page:{token}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+class PageCacheMiddleware:
+    """Goes straight after WhiteNoise, before sessions and authentication: a page served from here costs one or
+    two cache reads and nothing else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not may_answer_from_cache(request):
+            return self.get_response(request)
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)  # refused with a 400 on the way through
+        try:
+            key = page_key(request, generation.current())
+            kept = generation.cache().get(key)
+        except Exception:  # an unreachable cache: answer without it
+            logger.warning("Page cache unavailable; answering without it", exc_info=True)
+            return self.get_response(request)
+        if kept is not None:
+            return self._answer(request, _rebuild(kept))
+        response = self.get_response(request)
+        if not may_store(request, response):
+            return response
+        response = _finish(response)
+        try:
+            generation.cache().set(key, _keep(response), timeout=settings.PEEL_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Could not store a page in the cache", exc_info=True)
+        return self._answer(request, response)
+
+    def _answer(self, request, response):
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=response.peel_stored_at, response=response
+        )
+
+
+def _finish(response):
+    """The response as it is stored and served: whole, public, with validators, and not varying by cookie."""
+    if response.streaming:
+        content = b"".join(response.streaming_content)
+        whole = HttpResponse(content, status=response.status_code)
+        for header, value in response.items():
+            whole[header] = value
+        whole["Content-Length"] = str(len(content))
+        response = whole
+    vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip() and v.strip().lower() != "cookie"]
+    if vary:
+        response["Vary"] = ", ".join(vary)
+    elif "Vary" in response:
+        del response["Vary"]
+    patch_cache_control(response, public=True, max_age=settings.PEEL_PAGE_BROWSER_SECONDS)
+    response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+    response.peel_stored_at = int(time.time())
+    response["Last-Modified"] = http_date(response.peel_stored_at)
+    return response
+
+
+def _keep(response):
+    return (response.status_code, list(response.items()), response.content, response.peel_stored_at)
+
+
+def _rebuild(kept):
+    status, headers, content, stored_at = kept
+    response = HttpResponse(content, status=status, headers=headers)
+    response.peel_stored_at = stored_at
+    return response
