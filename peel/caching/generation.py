@@ -34,14 +34,20 @@ def cache():
 
 def current(now=None):
     """The token to file pages under now, starting a new one when none is kept or the kept one has run out."""
+    return state(now)["token"]
+
+
+def state(now=None):
+    """The kept token with ``until`` (when it runs out by itself, or None) and ``since`` (when it was started,
+    as a Unix time): a new one when none is kept or the kept one has run out."""
     now = now or timezone.now()
-    state = cache().get(state_key())
-    if state is not None and (state["until"] is None or now.timestamp() < state["until"]):
-        return state["token"]
+    kept = cache().get(state_key())
+    if kept is not None and (kept["until"] is None or now.timestamp() < kept["until"]):
+        return kept
     due = next_change_after(now)
-    state = {"token": uuid.uuid4().hex, "until": due.timestamp() if due else None}
-    cache().set(state_key(), state, timeout=None)
-    return state["token"]
+    kept = {"token": uuid.uuid4().hex, "until": due.timestamp() if due else None, "since": now.timestamp()}
+    cache().set(state_key(), kept, timeout=None)
+    return kept
 
 
 def on_setting_changed(**kwargs):

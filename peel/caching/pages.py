@@ -35,8 +35,9 @@ def enabled():
     return getattr(settings, "PEEL_PAGE_CACHE", True)
 
 
-def may_answer_from_cache(request):
-    if request.method not in READING or not enabled():
+def may_answer_from_cache(request, *, cache_on=None):
+    """Whether the request could be anyone's: a GET or HEAD outside the admin, no preview, no session."""
+    if request.method not in READING or not (enabled() if cache_on is None else cache_on):
         return False
     if request.path_info.startswith(ADMIN_PREFIX):
         return False
@@ -76,7 +77,9 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)  # refused with a 400 on the way through
         try:
-            key = page_key(request, generation.current())
+            kept_state = generation.state()
+            request.pages_unchanged_for = time.time() - kept_state["since"]  # read by peel.database
+            key = page_key(request, kept_state["token"])
             kept = generation.cache().get(key)
         except Exception:  # an unreachable cache: answer without it
             logger.warning("Page cache unavailable; answering without it", exc_info=True)
