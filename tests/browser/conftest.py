@@ -14,17 +14,14 @@ import os
 # in the same pytest process (the database tests run after these) raises SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
 from tests.browser.axe import AXE_SCRIPT, assert_no_axe_violations  # noqa: E402
+from tests.servers import start_gunicorn, stop  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PEEL_CHROMIUM") or "/usr/bin/chromium"
@@ -40,7 +37,6 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 # Settings that would make the test server differ from production, or share state with another one.
 _OUTER_ONLY = ("DJANGO_DEBUG", "DJANGO_PLAIN_STATIC", "DJANGO_ALLOWED_HOSTS", "REDIS_URL", "DATABASE_URL")
-SERVER_START_SECONDS = 30
 # Staff accounts on the test server, for walking through the admin.
 STAFF = {"edna": "editor", "pat": "publisher"}
 STAFF_PASSWORD = "a browser test password 2026"  # noqa: S105 - only ever on the throwaway test server
@@ -85,12 +81,6 @@ def chromium_executable():
     return CHROMIUM
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _manage(env, root, *args):
     """Start `manage.py <args>` with its output in <root>/<command>.log; wait for it with _finish()."""
     log = root / f"{args[0]}.log"
@@ -105,46 +95,6 @@ def _finish(step):
     process, log, args = step
     if process.wait():
         pytest.fail(f"manage.py {' '.join(args)} failed for the browser test server:\n{log.read_text()}", pytrace=False)
-
-
-def _start_gunicorn(env, log_path):
-    """Gunicorn on a free port, or (None, url) when the port was taken between choosing and binding it."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "peel.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            if "Address already in use" in log_path.read_text():
-                return None, url
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()[-3000:]}", pytrace=False)
-        try:
-            with urllib.request.urlopen(f"{url}/", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return process, url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    _stop(process)
-    pytest.fail(
-        f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{log_path.read_text()[-3000:]}", pytrace=False
-    )
-
-
-def _stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -171,13 +121,13 @@ def server_url(chromium_executable, tmp_path_factory):
         _finish(_manage(staff_env, root, "add_staff", username, "--role", role))
     _finish(collectstatic)
     for attempt in range(3):
-        process, url = _start_gunicorn(env, root / f"gunicorn-{attempt}.log")
+        process, url = start_gunicorn(env, root / f"gunicorn-{attempt}.log")
         if process:
             break
     else:
         pytest.fail(f"gunicorn found no free port in 3 tries; logs in {root}", pytrace=False)
     yield url
-    _stop(process)
+    stop(process)
 
 
 @pytest.fixture(scope="session")
