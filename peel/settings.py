@@ -151,7 +151,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 
 def cache(prefix, max_entries):
     if REDIS_URL:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+        return {"BACKEND": "peel.caching.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": max_entries}}
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 ALIAS = "pages"
 logger = logging.getLogger(__name__)
+MISSING = object()
 
 
 def state_key():
@@ -37,11 +38,13 @@ def current(now=None):
     return state(now)["token"]
 
 
-def state(now=None):
+def state(now=None, *, kept=MISSING):
     """The kept token with ``until`` (when it runs out by itself, or None) and ``since`` (when it was started,
-    as a Unix time): a new one when none is kept or the kept one has run out."""
+    as a Unix time): a new one when none is kept or the kept one has run out. ``kept`` is the value already read
+    from the cache, if the caller read it with something else."""
     now = now or timezone.now()
-    kept = cache().get(state_key())
+    if kept is MISSING:
+        kept = cache().get(state_key())
     if kept is not None and (kept["until"] is None or now.timestamp() < kept["until"]):
         return kept
     due = next_change_after(now)

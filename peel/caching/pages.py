@@ -57,14 +57,15 @@ def may_store(request, response):
     return not any(directive in cache_control for directive in PRIVATE_DIRECTIVES)
 
 
-def page_key(request, token):
+def page_key(request):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"peel:page:{token}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"peel:page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:
-    """Goes straight after WhiteNoise, before sessions and authentication: a page served from here costs one or
-    two cache reads and nothing else."""
+    """Goes straight after WhiteNoise, before sessions and authentication. A page is kept under its address with
+    the token it was rendered under, and read with the current token in one round trip to the cache: it is
+    served only when the two tokens match."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,22 +77,23 @@ class PageCacheMiddleware:
             request.get_host()
         except DisallowedHost:
             return self.get_response(request)  # refused with a 400 on the way through
+        key, state_key = page_key(request), generation.state_key()
         try:
-            kept_state = generation.state()
-            request.pages_unchanged_for = time.time() - kept_state["since"]  # read by peel.database
-            key = page_key(request, kept_state["token"])
-            kept = generation.cache().get(key)
+            found = generation.cache().get_many([state_key, key])
+            state = generation.state(kept=found.get(state_key))
         except Exception:  # an unreachable cache: answer without it
             logger.warning("Page cache unavailable; answering without it", exc_info=True)
             return self.get_response(request)
-        if kept is not None:
+        request.pages_unchanged_for = time.time() - state["since"]  # read by peel.database
+        kept = found.get(key)
+        if kept is not None and kept[0] == state["token"]:
             return self._answer(request, _rebuild(kept))
         response = self.get_response(request)
         if not may_store(request, response):
             return response
         response = _finish(response)
         try:
-            generation.cache().set(key, _keep(response), timeout=settings.PEEL_PAGE_CACHE_SECONDS)
+            generation.cache().set(key, _keep(state["token"], response), timeout=settings.PEEL_PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("Could not store a page in the cache", exc_info=True)
         return self._answer(request, response)
@@ -123,12 +125,12 @@ def _finish(response):
     return response
 
 
-def _keep(response):
-    return (response.status_code, list(response.items()), response.content, response.peel_stored_at)
+def _keep(token, response):
+    return (token, response.status_code, list(response.items()), response.content, response.peel_stored_at)
 
 
 def _rebuild(kept):
-    status, headers, content, stored_at = kept
+    _, status, headers, content, stored_at = kept
     response = HttpResponse(content, status=status, headers=headers)
     response.peel_stored_at = stored_at
     return response

@@ -315,3 +315,10 @@ def test_pages_are_filed_by_the_code_that_rendered_them():
     assert version(PEEL_RELEASE="2026-11-24.1") == "2026-11-24.1"
     assert len(version()) == 16
     assert generation.state_key().endswith(generation.settings.PEEL_CODE_VERSION)
+
+
+def test_the_redis_cache_keeps_its_client_instead_of_building_one_per_call():
+    from peel.caching.redis import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": "peel-test"})
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
