@@ -7,7 +7,7 @@ class PeelConfig(AppConfig):
     name = "peel"
 
     def ready(self):
-        from peel.caching import generation, watch
+        from peel.caching import checks, generation, watch  # noqa: F401 - checks registers itself
 
         connection_created.connect(watch.install, dispatch_uid="peel.caching.watch")
         # Settings change only in tests (a server restarts with new ones, and pages are filed by code version).

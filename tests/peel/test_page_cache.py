@@ -322,3 +322,12 @@ def test_the_redis_cache_keeps_its_client_instead_of_building_one_per_call():
 
     cache = RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": "peel-test"})
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+
+def test_a_deployment_without_a_shared_cache_is_warned(settings):
+    from peel.caching.checks import shared_cache
+
+    settings.REDIS_URL = ""
+    assert [warning.id for warning in shared_cache(None)] == ["peel.W001"]
+    settings.REDIS_URL = "redis://cache.internal:6379/0"
+    assert shared_cache(None) == []
