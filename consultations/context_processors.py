@@ -1,15 +1,15 @@
-from django.utils.functional import SimpleLazyObject
-
 from .models import Consultation
+
+# Addresses rendered through templates that never show the banner: the admin, and files that are not pages.
+WITHOUT_BANNER = {"sitemap", "robots-txt", "assessments-feed"}
 
 
 def open_consultations(request):
-    """The open consultations for the banner on every page: one query, made only when a page shows the
-    banner, and made once however many templates a request renders."""
-
-    def fetch():
-        if not hasattr(request, "_open_consultations"):
-            request._open_consultations = list(Consultation.objects.for_banner())
-        return request._open_consultations
-
-    return {"open_consultations": SimpleLazyObject(fetch)}
+    """The open consultations for the banner on every public page, read here, before the page renders, and once
+    however many templates a request renders."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and ("admin" in match.namespaces or match.url_name in WITHOUT_BANNER):
+        return {}
+    if not hasattr(request, "_open_consultations"):
+        request._open_consultations = list(Consultation.objects.for_banner())
+    return {"open_consultations": request._open_consultations}
