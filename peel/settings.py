@@ -178,7 +178,9 @@ def code_version():
 
 
 PEEL_CODE_VERSION = code_version()
-PEEL_PAGE_CACHE = env_bool("PEEL_PAGE_CACHE", True)  # off: every page is rendered afresh (for benchmarks)
+# Off: every page is rendered afresh. Off by default on a developer's machine without Redis, where a change
+# made by another process (manage.py load_peel_data beside runserver) could not reach the server's memory.
+PEEL_PAGE_CACHE = env_bool("PEEL_PAGE_CACHE", bool(REDIS_URL) or not LOCAL)
 PEEL_PAGE_CACHE_SECONDS = int(os.environ.get("PEEL_PAGE_CACHE_SECONDS", "600"))  # a page's longest stay
 PEEL_PAGE_BROWSER_SECONDS = int(os.environ.get("PEEL_PAGE_BROWSER_SECONDS", "60"))  # Cache-Control max-age
 

@@ -19,11 +19,12 @@ def _quick_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_caches():
-    """Each test starts with no cached page or rate-limit count left by another (the database is rolled back
-    between tests without a write the page cache would notice)."""
+def _empty_caches(settings):
+    """Pages are cached as on a server, and each test starts with no cached page or rate-limit count left by
+    another (the database is rolled back between tests without a write the page cache would notice)."""
     from django.core.cache import caches
 
+    settings.PEEL_PAGE_CACHE = True
     for cache in caches.all():
         cache.clear()
 

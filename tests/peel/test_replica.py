@@ -71,6 +71,7 @@ def seen(tmp_path_factory):
         "DJANGO_PLAIN_STATIC": "true",
         "DATABASE_URL": f"sqlite:///{primary}",
         "DATABASE_REPLICA_URL": f"sqlite:///{replica}",
+        "PEEL_PAGE_CACHE": "true",
     }
     run = subprocess.run(  # noqa: S603
         [sys.executable, "-c", SCRIPT, str(primary), str(replica)],
