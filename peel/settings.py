@@ -182,6 +182,8 @@ PEEL_CODE_VERSION = code_version()
 # made by another process (manage.py load_peel_data beside runserver) could not reach the server's memory.
 PEEL_PAGE_CACHE = env_bool("PEEL_PAGE_CACHE", bool(REDIS_URL) or not LOCAL)
 PEEL_PAGE_CACHE_SECONDS = int(os.environ.get("PEEL_PAGE_CACHE_SECONDS", "600"))  # a page's longest stay
+# With Redis, the pages each process keeps in its own memory as well, so that serving one needs no round trip.
+PEEL_PAGE_CACHE_NEARBY = int(os.environ.get("PEEL_PAGE_CACHE_NEARBY", "200"))
 PEEL_PAGE_BROWSER_SECONDS = int(os.environ.get("PEEL_PAGE_BROWSER_SECONDS", "60"))  # Cache-Control max-age
 
 AUTH_PASSWORD_VALIDATORS = [

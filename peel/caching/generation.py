@@ -19,9 +19,10 @@ from django.core.cache import caches
 from django.db.models import F
 from django.utils import timezone
 
+from .nearby import Nearby
+
 ALIAS = "pages"
 logger = logging.getLogger(__name__)
-MISSING = object()
 
 
 def state_key():
@@ -38,22 +39,50 @@ def current(now=None):
     return state(now)["token"]
 
 
-def state(now=None, *, kept=MISSING):
+def state(now=None):
     """The kept token with ``until`` (when it runs out by itself, or None) and ``since`` (when it was started,
-    as a Unix time): a new one when none is kept or the kept one has run out. ``kept`` is the value already read
-    from the cache, if the caller read it with something else."""
+    as a Unix time): a new one when none is kept or the kept one has run out. With Redis, each process keeps
+    the token it read and trusts it until told otherwise (``peel.caching.nearby``)."""
     now = now or timezone.now()
-    if kept is MISSING:
-        kept = cache().get(state_key())
-    if kept is not None and (kept["until"] is None or now.timestamp() < kept["until"]):
-        return kept
-    due = next_change_after(now)
-    kept = {"token": uuid.uuid4().hex, "until": due.timestamp() if due else None, "since": now.timestamp()}
-    cache().set(state_key(), kept, timeout=None)
+    near = nearby()
+    if near is not None:
+        kept = near.known_state()
+        if _fresh(kept, now):
+            return kept
+        listening = near.listen()  # before the token is read, so that no change can slip between
+    kept = cache().get(state_key())
+    if not _fresh(kept, now):
+        if kept is not None:  # it ran out by itself: every process must start a new one
+            invalidate()
+        due = next_change_after(now)
+        new = {"token": uuid.uuid4().hex, "until": due.timestamp() if due else None, "since": now.timestamp()}
+        cache().add(state_key(), new, timeout=None)  # if another process started one meanwhile, use that
+        kept = cache().get(state_key()) or new
+    if near is not None and listening:
+        near.remember(kept)
     return kept
 
 
+def _fresh(kept, now):
+    return kept is not None and (kept["until"] is None or now.timestamp() < kept["until"])
+
+
+_nearby = {}
+
+
+def nearby():
+    """This process's ``Nearby`` for a shared (Redis) cache; None for a cache in the process's own memory."""
+    backend = cache()
+    if not hasattr(backend, "subscribe"):
+        return None
+    key = (ALIAS, settings.PEEL_CODE_VERSION)
+    if key not in _nearby:
+        _nearby[key] = Nearby(backend, state_key(), settings.PEEL_PAGE_CACHE_NEARBY)
+    return _nearby[key]
+
+
 def on_setting_changed(**kwargs):
+    _nearby.clear()
     invalidate()
 
 
@@ -62,6 +91,8 @@ def invalidate():
     never allowed to stop the write that called this (pages are not served from it while it is down either)."""
     try:
         cache().delete(state_key())
+        if hasattr(cache(), "publish"):
+            cache().publish(state_key())
     except Exception:
         logger.exception("Could not drop the cached pages")
 

@@ -64,8 +64,7 @@ def page_key(request):
 
 class PageCacheMiddleware:
     """Goes straight after WhiteNoise, before sessions and authentication. A page is kept under its address with
-    the token it was rendered under, and read with the current token in one round trip to the cache: it is
-    served only when the two tokens match."""
+    the token it was rendered under, and served only while that is the current token."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,23 +76,25 @@ class PageCacheMiddleware:
             request.get_host()
         except DisallowedHost:
             return self.get_response(request)  # refused with a 400 on the way through
-        key, state_key = page_key(request), generation.state_key()
+        key = page_key(request)
         try:
-            found = generation.cache().get_many([state_key, key])
-            state = generation.state(kept=found.get(state_key))
+            state = generation.state()
+            kept = _kept(key, state["token"])
         except Exception:  # an unreachable cache: answer without it
             logger.warning("Page cache unavailable; answering without it", exc_info=True)
             return self.get_response(request)
         request.pages_unchanged_for = time.time() - state["since"]  # read by peel.database
-        kept = found.get(key)
-        if kept is not None and kept[0] == state["token"]:
+        if kept is not None:
             return self._answer(request, _rebuild(kept))
         response = self.get_response(request)
         if not may_store(request, response):
             return response
         response = _finish(response)
         try:
-            generation.cache().set(key, _keep(state["token"], response), timeout=settings.PEEL_PAGE_CACHE_SECONDS)
+            kept = _keep(state["token"], response)
+            generation.cache().set(key, kept, timeout=settings.PEEL_PAGE_CACHE_SECONDS)
+            if near := generation.nearby():
+                near.keep(key, kept)
         except Exception:
             logger.warning("Could not store a page in the cache", exc_info=True)
         return self._answer(request, response)
@@ -102,6 +103,20 @@ class PageCacheMiddleware:
         return get_conditional_response(
             request, etag=response["ETag"], last_modified=response.peel_stored_at, response=response
         )
+
+
+def _kept(key, token):
+    """The page kept under ``key`` for ``token``: from this process's own memory when it has it, else from the
+    shared cache."""
+    near = generation.nearby()
+    if near is not None and (kept := near.page(key, token)) is not None:
+        return kept
+    kept = generation.cache().get(key)
+    if kept is None or kept[0] != token:
+        return None
+    if near is not None:
+        near.keep(key, kept)
+    return kept
 
 
 def _finish(response):
