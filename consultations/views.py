@@ -58,7 +58,7 @@ def consultation_detail(request, slug):
 
 def _open_or_refuse(request, slug):
     """The published consultation and None when it takes responses; otherwise the refusal to send."""
-    consultation = get_object_or_404(Consultation.objects.published().for_page(), slug=slug)
+    consultation = get_object_or_404(Consultation.objects.published().for_responding(), slug=slug)
     if consultation.phase == Phase.OPEN:
         return consultation, None
     return consultation, refused(request, consultation)
@@ -125,7 +125,7 @@ def respond(request, slug):
 @never_cache
 @require_POST
 def submit(request, slug):
-    consultation = get_object_or_404(Consultation.objects.published().for_page(), slug=slug)
+    consultation = get_object_or_404(Consultation.objects.published().for_responding(), slug=slug)
     try:
         data = payload.unsign(consultation, request.POST.get("answers"))
     except payload.ExpiredOrTampered:

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from .models import Force, Region
+from .widgets import GovukSelect
 
 
 class ForceFilter(django_filters.FilterSet):
@@ -19,12 +20,21 @@ class ForceFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="All regions",
         error_messages={"invalid_choice": "Choose a region from the list"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=GovukSelect(),
     )
 
     class Meta:
         model = Force
         fields = ["q", "region"]
+
+    def __init__(self, data=None, queryset=None, *, regions=None, **kwargs):
+        """``regions``, when given (a list of every region, in order), are the choices the region field shows,
+        so that showing the form makes no query of its own: a page passes them; the API, which shows no form,
+        need not. The field still checks a chosen region against the database."""
+        super().__init__(data, queryset, **kwargs)
+        if regions is not None:
+            field = self.form.fields["region"]
+            field.widget.choices = [("", field.empty_label)] + [(region.slug, str(region)) for region in regions]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
@@ -37,7 +47,7 @@ class YearChoiceForm(forms.Form):
     year = forms.ChoiceField(
         label="Show grades for",
         error_messages={"invalid_choice": "Choose a PEEL year from the list"},
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=GovukSelect(),
     )
 
     def __init__(self, data, *, years, default):

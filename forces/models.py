@@ -1,5 +1,7 @@
 from django.db import models
-from django.urls import reverse
+from django.utils.functional import cached_property
+
+from .addresses import address
 
 
 class RegionQuerySet(models.QuerySet):
@@ -70,18 +72,17 @@ class Force(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("forces:force-detail", kwargs={"force": self.slug})
+        return address("forces:force-detail", force=self.slug)
 
 
 class KeyFactQuerySet(models.QuerySet):
     def latest_for(self, force):
-        """The force's most recent period of key facts, in the order they are shown (KeyFact.UNITS)."""
+        """The force's most recent period of key facts, as a list in the order they are shown (KeyFact.UNITS).
+        One query; the order is set here rather than in SQL, which would need a CASE over every measure."""
         latest = self.filter(force=force).order_by("-period").values("period")[:1]
-        order = models.Case(
-            *(models.When(measure=measure, then=position) for position, measure in enumerate(KeyFact.UNITS)),
-            default=len(KeyFact.UNITS),
-        )
-        return self.filter(force=force, period=models.Subquery(latest)).order_by(order)
+        facts = self.filter(force=force, period=models.Subquery(latest)).order_by("pk")
+        order = {measure: position for position, measure in enumerate(KeyFact.UNITS)}
+        return sorted(facts, key=lambda fact: order.get(fact.measure, len(order)))
 
 
 class KeyFact(models.Model):
@@ -138,17 +139,22 @@ class KeyFact(models.Model):
     def _format(self, value):
         return None if value is None else self.UNITS[self.measure].format(value)
 
-    @property
+    # What a page shows of the fact, each worked out once however many times the page shows it.
+    @cached_property
+    def measure_label(self):
+        return self.get_measure_display()
+
+    @cached_property
     def display_value(self):
         return self._format(self.value)
 
-    @property
+    @cached_property
     def display_national_value(self):
         return self._format(self.national_value)
 
     CHANGES = {Measure.POPULATION_CHANGE, Measure.WORKFORCE_CHANGE, Measure.VICTIM_CRIME_TREND}
 
-    @property
+    @cached_property
     def bars(self):
         """Where to draw the force's bar and the national one, as (x, width) in percent of the chart's width.
 

@@ -1,17 +1,20 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from inspections.compare import compare_url
 from inspections.history import grade_history, history_rows
-from inspections.models import Assessment, InspectionYear, Pillar, Report, headline_year
+from inspections.models import Assessment, InspectionYear, Pillar, PillarJudgment, Report, headline_year
 from inspections.rows import COLUMNS
 from inspections.tables import YearRow, columns_for, year_rows
+from inspections.year_table import year_grades
 from peel.breadcrumbs import breadcrumbs
 from peel.downloads import download, refusal
+from peel.publishing import published_q
 
 from .filters import ForceFilter, YearChoiceForm
-from .models import Force, KeyFact
+from .models import Force, KeyFact, Region
 
 
 @require_safe
@@ -19,18 +22,24 @@ def force_list(request):
     """Every force by region, with its grades for one year: the headline year unless the reader picks another,
     so that every row compares like with like."""
     forces = ForceFilter(
-        request.GET, queryset=Force.objects.select_related("region").order_by("region__name", "short_name")
+        request.GET,
+        queryset=Force.objects.select_related("region").order_by("region__name", "short_name"),
+        regions=list(Region.objects.all()),
     )
-    years = InspectionYear.objects.coverage(Force.objects.count())
+    years = InspectionYear.objects.coverage()
     choice = YearChoiceForm(request.GET, years=years, default=headline_year(years))
     year = choice.chosen
-    rows = []
+    shown = list(forces.qs)
     if year:
-        columns = columns_for(Pillar.objects.filter(year=year))
-        assessments = Assessment.objects.published().for_year(year).with_grades().by_force()
-        rows = year_rows(forces.qs, assessments, columns, by_region=True)
+        pillars = list(Pillar.objects.filter(year=year).order_by("position", "id"))
+        columns = columns_for(pillars)
+        assessments = year_grades(year, pillars)
+        for force in shown:
+            if force.pk in assessments:
+                assessments[force.pk].force = force
+        rows = year_rows(shown, assessments, columns, by_region=True)
     else:
-        rows = [YearRow(force, None, []) for force in forces.qs]
+        rows = [YearRow(force, None, []) for force in shown]
     context = {
         "filter": forces,
         "choice": choice,
@@ -44,12 +53,13 @@ def force_list(request):
 
 @require_safe
 def force_detail(request, force):
-    force = get_object_or_404(
-        Force.objects.select_related("region").prefetch_related("context_points", "plan_priorities", "region__forces"),
-        slug=force,
-    )
+    # The force and the others in its region (to compare with), in one query.
+    region = list(Force.objects.select_related("region").filter(region__forces__slug=force).order_by("short_name"))
+    force = next((other for other in region if other.slug == force), None)
+    if force is None:
+        raise Http404("No such force")
     years = list(InspectionYear.objects.published())
-    assessments = list(Assessment.objects.published().filter(force=force).with_grades())
+    assessments = _assessments_with_grades(force)
     latest = max(assessments, key=lambda a: a.year.first_year, default=None)
     history = grade_history(years, assessments)
     fmt = request.GET.get("format", "")
@@ -65,10 +75,27 @@ def force_detail(request, force):
         "years": years,
         "history": history,
         "key_facts": KeyFact.objects.latest_for(force),
-        "reports": Report.objects.published().filter(force=force).select_related("year"),
-        "compare_with": [(other, compare_url(force, other)) for other in force.region.forces.all() if other != force],
+        "reports": list(Report.objects.published().filter(force=force).select_related("year")),
+        "compare_with": [(other, compare_url(force, other)) for other in region if other != force],
         "compare_start": compare_url(start=force),
+        "context_points": list(force.context_points.order_by("position", "id")),
+        "plan_priorities": list(force.plan_priorities.order_by("position", "id")),
         "breadcrumbs": breadcrumbs(("Police forces", reverse("forces:force-list")), (force.short_name, None)),
         "nav_section": "forces",
     }
     return render(request, "forces/force_detail.html", context)
+
+
+def _assessments_with_grades(force):
+    """The force's published assessments, each with its year and its published pillar judgments (with their
+    pillars) as ``published_judgments``. Two queries."""
+    assessments = {}
+    for assessment in Assessment.objects.published().filter(force=force).select_related("year").order_by():
+        assessment.force = force
+        assessment.published_judgments = []
+        assessments[assessment.pk] = assessment
+    judgments = PillarJudgment.objects.filter(published_q(), assessment__in=list(assessments))
+    for judgment in judgments.select_related("pillar").order_by("pillar__position", "pillar_id"):
+        judgment.assessment = assessments[judgment.assessment_id]
+        judgment.assessment.published_judgments.append(judgment)
+    return list(assessments.values())

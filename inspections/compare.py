@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -20,11 +21,13 @@ from django.views.decorators.http import require_safe
 from forces.models import Force
 from peel.breadcrumbs import breadcrumbs
 from peel.downloads import download, refusal
+from peel.publishing import published_q
 
 from .history import change_between, grade_distribution
-from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, InspectionYear, PillarJudgment
+from .marks import grade_with_change
+from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, InspectionYear, Pillar, PillarJudgment
 from .rows import COLUMNS, grade_row
-from .tables import bar_segments
+from .tables import Judgment, bar_segments, bar_shapes
 
 FEWEST, MOST = 2, 6
 MOST_VALUES = 50  # more ``force`` values than this are refused without reading them
@@ -102,24 +105,19 @@ class CompareForm(forms.Form):
 
 @dataclass
 class Cell:
-    """One force's grade for one pillar in one year, with how it compares with the year before."""
+    """One force's grade for one pillar in one year, with how it compares with the year before, and what the
+    page shows of it (``tag``: the grade's tag and how it changed, or "" for no grade), worked out once here."""
 
     force: object
     assessment: object
     judgment: object
     change: str | None = None
 
-    @property
-    def grade_status(self):
-        return self.judgment.grade_status if self.judgment else ("", "No grade recorded")
-
-    @property
-    def has_grade(self):
-        return self.judgment is not None and bool(self.judgment.grade or self.judgment.not_graded)
-
-    @property
-    def change_label(self):
-        return Change(self.change).label if self.change else ""
+    def __post_init__(self):
+        self.grade_status = self.judgment.grade_status if self.judgment else ("", "No grade recorded")
+        self.has_grade = self.judgment is not None and bool(self.judgment.grade or self.judgment.not_graded)
+        self.change_label = Change(self.change).label if self.change else ""
+        self.tag = grade_with_change(*self.grade_status, self.change, self.change_label) if self.has_grade else ""
 
 
 @dataclass
@@ -145,18 +143,38 @@ class YearComparison:
 def compare_forces(forces, *, force_count):
     """Every published year's table for ``forces``, newest first, with the distribution of grades among all
     ``force_count`` forces. Five queries."""
-    years = InspectionYear.objects.published().order_by("first_year").prefetch_related("pillars")
-    assessments = Assessment.objects.published().filter(force__in=forces).with_grades()
-    counts = PillarJudgment.objects.published().grade_counts()
-    return arrange(list(years), forces, list(assessments), counts, force_count=force_count)
+    pillars = Prefetch("pillars", queryset=Pillar.objects.order_by("position", "id"), to_attr="pillar_list")
+    years = list(InspectionYear.objects.published().order_by("first_year").prefetch_related(pillars))
+    by_id = {year.pk: year for year in years}
+    by_force = {force.pk: force for force in forces}
+    assessments = {}
+    for assessment in Assessment.objects.published().filter(force__in=forces).only("force", "year").order_by():
+        if assessment.year_id not in by_id:  # its year went public a moment after the years were read
+            continue
+        assessment.force, assessment.year = by_force[assessment.force_id], by_id[assessment.year_id]
+        assessment.judgments = {}
+        assessments[assessment.pk] = assessment
+    # The assessments' published judgments, as the table's cells need them (tables.Judgment, by pillar slug).
+    pillars = {pillar.pk: pillar for year in years for pillar in year.pillar_list}
+    judgments = PillarJudgment.objects.filter(published_q(), assessment__in=list(assessments)).order_by()
+    for pk, assessment, pillar, grade, not_graded, source_url in judgments.values_list(
+        "pk", "assessment", "pillar", "grade", "not_graded", "source_url"
+    ):
+        if pillar in pillars:  # always, unless a judgment was saved against another year's pillar
+            pillar = pillars[pillar]
+            judgment = Judgment(pk, grade, source_url, graded=pillar.graded, not_graded=not_graded, pillar=pillar)
+            assessments[assessment].judgments[pillar.slug] = judgment
+    counts = list(PillarJudgment.objects.published().grade_counts())
+    return arrange(years, forces, list(assessments.values()), counts, force_count=force_count)
 
 
 def arrange(years, forces, assessments, counts, *, force_count):
-    """The tables from years (oldest first, with their pillars), assessments carrying ``published_judgments``
-    and ``grade_counts()`` rows for all years. A grade is compared only with the same force's grade for the
-    same pillar (by slug) in the year straight before, and never across a change of scale."""
+    """The tables from years (oldest first, with their pillars in order as ``pillar_list``), assessments
+    carrying their published judgments by pillar slug as ``judgments`` and ``grade_counts()`` rows for all
+    years. A grade is compared only with the same force's grade for the same pillar (by slug) in the year
+    straight before, and never across a change of scale."""
     by_key = {(a.force_id, a.year_id): a for a in assessments}
-    judgments = {key: {j.pillar.slug: j for j in a.published_judgments} for key, a in by_key.items()}
+    judgments = {key: a.judgments for key, a in by_key.items()}
     counts_by_pillar = defaultdict(list)
     for row in counts:
         counts_by_pillar[row["pillar_id"]].append(row)
@@ -169,7 +187,7 @@ def arrange(years, forces, assessments, counts, *, force_count):
             columns=[(force, by_key.get((force.pk, year.pk))) for force in forces],
             framework_changed=previous is not None and not comparable,
         )
-        for pillar in year.pillars.all():
+        for pillar in year.pillar_list:
             if not pillar.graded:
                 table.ungraded.append(pillar)
                 continue
@@ -188,7 +206,7 @@ def arrange(years, forces, assessments, counts, *, force_count):
 
 def distribution_for(counts, year, *, force_count):
     """How many of all the forces got each grade on one pillar: the counts, a sentence, and a bar's parts
-    (x and width in percent) for a chart drawn on the server."""
+    (x and width in percent) and shapes for a chart drawn on the server."""
     found = grade_distribution(counts, year.allowed_grades, force_count=force_count)
     if found:
         found = found[0]
@@ -197,8 +215,16 @@ def distribution_for(counts, year, *, force_count):
     parts = [(grade.value, grade.label, n) for grade, n in found["grades"]]
     parts += [("none", "Not graded", found["not_graded"]), ("missing", "No grade recorded here", found["no_grade"])]
     segments = bar_segments(parts, force_count)
+    bar = bar_shapes(
+        segments,
+        height=22,
+        part_class="peel-summary__part--",
+        count_class="peel-compare-dist__count peel-summary__count--",
+        count_y=16,
+        room=6,
+    )
     words = [f"{label} {n}" for _, label, n in parts if n]
-    return {**found, "segments": segments, "text": ", ".join(words).capitalize() if words else "No forces"}
+    return {**found, "segments": segments, "bar": bar, "text": ", ".join(words).capitalize() if words else "No forces"}
 
 
 def download_rows(tables, absolute):

@@ -40,7 +40,7 @@ def all_grades(request, fmt):
 def data_page(request):
     context = {
         "columns": [(column, COLUMN_MEANINGS[column]) for column in COLUMNS],
-        "years": InspectionYear.objects.published().order_by("first_year"),
+        "years": list(InspectionYear.objects.published().order_by("first_year")),
         "meanings": [(grade.value, grade.label, GRADE_MEANINGS[grade]) for grade in GRADE_MEANINGS],
         "licence_url": LICENCE_URL,
         "breadcrumbs": breadcrumbs(("Data", None)),

@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 
 from forces.filters import ForceFilter
+from forces.widgets import GovukSelect
 
 from .tables import NO_GRADE
 
@@ -23,7 +24,7 @@ def _keep(queryset, name, value):
 
 def _shape(label, refusal, *, kind=django_filters.ChoiceFilter, widget=None, **kwargs):
     """A table choice: it keeps the forces as they are, and refuses a value not offered with ``refusal``."""
-    widget = widget or forms.Select(attrs={"class": "govuk-select"})
+    widget = widget or GovukSelect()
     return kind(label=label, method=_keep, error_messages={"invalid_choice": refusal}, widget=widget, **kwargs)
 
 
@@ -44,6 +45,7 @@ class YearTableFilter(ForceFilter):
         fields = ["q", "region", "level", "pillar", "grade", "sort", "order", "group"]
 
     def __init__(self, data=None, queryset=None, *, year, pillars, **kwargs):
+        """``pillars`` are the year's, each with its questions as ``question_list``."""
         super().__init__(data, queryset, **kwargs)
         fields = self.form.fields
         fields["pillar"].choices = [("", "All")] + [(p.slug, p.name) for p in pillars if p.graded]
@@ -51,7 +53,7 @@ class YearTableFilter(ForceFilter):
         fields["grade"].choices = grades + [("not-graded", "Not graded"), (NO_GRADE, "No grade recorded")]
         sortable = [(p.slug, p.name) for p in pillars if p.graded]
         sortable += [
-            (f"{p.slug}-q{q.number}", f"{p.name} question {q.number}") for p in pillars for q in p.questions.all()
+            (f"{p.slug}-q{q.number}", f"{p.name} question {q.number}") for p in pillars for q in p.question_list
         ]
         fields["sort"].choices = [("", "Force name")] + sortable
 

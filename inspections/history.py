@@ -7,24 +7,27 @@ them. "Better", "same" and "worse" are always worked out here and never stored.
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .marks import grade_with_change
 from .models import GRADE_ABBREVIATIONS, Change
 from .rows import grade_row
 
 
 @dataclass
 class Cell:
+    """A year's grade in a row of grades, with how it compares with the year before, and what the page shows of
+    it, worked out once here: ``grade_status`` (empty for no judgment), ``short_grade`` (its short form for a
+    narrow chart: "O", "G", "RI" …, or a dash for no grade) and ``tag`` (the grade's tag and how it changed)."""
+
     year: object
     judgment: object = None
     change: str | None = None
 
-    @property
-    def change_label(self):
-        return Change(self.change).label if self.change else ""
-
-    @property
-    def short_grade(self):
-        """The grade's short form for a narrow chart: "O", "G", "RI" …, or a dash for no grade."""
-        return GRADE_ABBREVIATIONS.get(self.judgment.grade, "–") if self.judgment else ""
+    def __post_init__(self):
+        judgment = self.judgment
+        self.change_label = Change(self.change).label if self.change else ""
+        self.grade_status = judgment.grade_status if judgment else ("", "")
+        self.short_grade = GRADE_ABBREVIATIONS.get(judgment.grade, "–") if judgment else ""
+        self.tag = grade_with_change(*self.grade_status, self.change, self.change_label) if judgment else ""
 
 
 @dataclass
@@ -67,13 +70,15 @@ def grade_history(years, assessments):
 
 
 def changes_for(judgments, previous_judgments, *, year, previous_year):
-    """Set ``change`` on each judgment, comparing it with the previous year's judgment for the same pillar."""
+    """Set ``change`` on each judgment, comparing it with the previous year's judgment for the same pillar, and
+    ``shown_grade``: its grade's tag followed by that change, as its page shows them."""
     earlier = {j.pillar.slug: j for j in previous_judgments}
     for judgment in judgments:
         judgment.change = change_between(
             judgment, earlier.get(judgment.pillar.slug), year=year, previous_year=previous_year
         )
         judgment.change_label = Change(judgment.change).label if judgment.change else ""
+        judgment.shown_grade = grade_with_change(*judgment.grade_status, judgment.change, judgment.change_label)
     return judgments
 
 

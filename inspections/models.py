@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.functional import cached_property
 
+from forces.addresses import address
 from forces.models import Force
 from peel.publishing import PUBLISHABLE_PERMISSIONS, Publishable, published_q
 from peel.publishing.rule import follow
@@ -24,7 +24,13 @@ class Grade(models.TextChoices):
     @classmethod
     def rank(cls, value):
         """0 for outstanding, rising as the grade gets worse."""
-        return list(cls.values).index(value)
+        try:
+            return GRADE_RANKS[value]
+        except KeyError:
+            raise ValueError(f"{value!r} is not a grade") from None
+
+
+GRADE_RANKS = {grade.value: position for position, grade in enumerate(Grade)}
 
 
 # Short forms for charts on narrow screens, always shown with a key.
@@ -91,13 +97,8 @@ class InspectionYearQuerySet(models.QuerySet):
         """Each year with how much of it is recorded here: ``graded_pillar_count`` (its graded pillars or
         areas), ``recorded_grade_count`` (published pillar grades, counting a recorded decision not to grade)
         and ``graded_force_count`` (forces with at least one of them)."""
-        recorded = (
-            PillarJudgment.objects.published()
-            .filter(assessment__year=models.OuterRef("pk"), pillar__graded=True)
-            .filter(~Q(grade="") | Q(not_graded=True))
-            .values("assessment__year")
-        )
-        pillars = Pillar.objects.filter(year=models.OuterRef("pk"), graded=True).values("year")
+        recorded = recorded_grades().filter(assessment__year=models.OuterRef("pk")).values("assessment__year")
+        pillars = Pillar.objects.filter(year=models.OuterRef("pk"), graded=True).order_by().values("year")
 
         def count(queryset, expression):
             total = queryset.annotate(n=expression).values("n")
@@ -109,13 +110,33 @@ class InspectionYearQuerySet(models.QuerySet):
             graded_force_count=count(recorded, models.Count("assessment__force", distinct=True)),
         )
 
-    def coverage(self, force_count):
-        """The published years, newest first, each with ``graded_force_count`` and ``force_count`` (how many
-        forces there are) for saying how partial it is. One query."""
-        years = list(self.published().with_coverage().order_by("-first_year"))
+    def coverage(self):
+        """The published years, newest first, each with the counts of ``with_coverage()`` and ``force_count``
+        (how many forces there are) for saying how partial it is. Three small queries, counting every year's
+        grades at once: together quicker than one query with a subquery for each count of each year."""
+        graded_pillars = models.Count("pillars", filter=Q(pillars__graded=True))
+        years = list(self.published().annotate(graded_pillar_count=graded_pillars).order_by("-first_year"))
+        recorded = recorded_grades().values("assessment__year")
+        recorded = recorded.annotate(grades=models.Count("pk"), forces=models.Count("assessment__force", distinct=True))
+        recorded = {row["assessment__year"]: row for row in recorded}
+        force_count = Force.objects.count()
         for year in years:
+            counts = recorded.get(year.pk, {})
+            year.recorded_grade_count = counts.get("grades", 0)
+            year.graded_force_count = counts.get("forces", 0)
             year.force_count = force_count
         return years
+
+
+def recorded_grades():
+    """The published pillar grades on graded pillars, counting a recorded decision not to grade: what the
+    coverage of a year counts."""
+    return (
+        PillarJudgment.objects.published()
+        .filter(pillar__graded=True)
+        .filter(~Q(grade="") | Q(not_graded=True))
+        .order_by()
+    )
 
 
 class InspectionYear(Publishable):
@@ -152,7 +173,7 @@ class InspectionYear(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("inspections:year-detail", kwargs={"year": self.slug})
+        return address("inspections:year-detail", year=self.slug)
 
     @property
     def published_display(self):
@@ -176,7 +197,7 @@ class InspectionYear(Publishable):
         """What the year grades: "pillar" (2014 to 2018/19) or "area" (areas of policing, 2021/22 on)."""
         return "area" if self.scale == Scale.FIVE_POINT else "pillar"
 
-    # The properties below need the annotations of with_coverage() and the force_count set by coverage().
+    # The properties below need the annotations of coverage().
     @property
     def expected_grade_count(self):
         """A grade for every force on every graded pillar: what a complete year holds."""
@@ -284,13 +305,8 @@ class AssessmentQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """Everything the assessment page shows, in a fixed number of queries."""
-        judgments = PillarJudgment.objects.annotate(question_count=models.Count("pillar__questions"))
-        return self.with_grades(judgments).select_related("force__region", "inspector")
-
-    def by_force(self):
-        """A dict of force id to assessment, for a queryset with at most one assessment per force."""
-        return {assessment.force_id: assessment for assessment in self}
+        """An assessment with its force, year and inspector, for its page (which reads its judgments itself)."""
+        return self.select_related("force", "year", "inspector")
 
     def latest_per_force(self):
         """Each force's most recent published assessment."""
@@ -354,7 +370,7 @@ class Assessment(Publishable):
         return f"{self.force.short_name} {self.year.label}"
 
     def get_absolute_url(self):
-        return reverse("inspections:assessment-detail", kwargs={"force": self.force.slug, "year": self.year.slug})
+        return address("inspections:assessment-detail", force=self.force.slug, year=self.year.slug)
 
     NARRATIVE = [
         ("observations", "HMI’s observations"),
@@ -426,13 +442,9 @@ class PillarJudgmentQuerySet(models.QuerySet):
         return self.filter(assessment__year=year)
 
     def for_page(self):
-        """A judgment with its assessment, its pillar's questions and its answers to them, for the pillar page."""
-        return self.select_related(
-            "assessment__force", "assessment__year", "assessment__inspector", "pillar"
-        ).prefetch_related(
-            "pillar__questions",
-            Prefetch("question_judgments", queryset=QuestionJudgment.objects.select_related("question")),
-        )
+        """A judgment with its assessment's force and year and its pillar, for the pillar page (its questions
+        and answers: ``questions_with_answers()``)."""
+        return self.select_related("assessment__force", "assessment__year", "pillar")
 
     def grade_counts(self):
         """How many forces got each grade, per graded pillar: rows of pillar id and name, grade, whether it
@@ -487,13 +499,9 @@ class PillarJudgment(JudgmentRules, Publishable):
         self._check_grade(graded=pillar.graded, what="pillar", year=year)
 
     def get_absolute_url(self):
-        return reverse(
-            "inspections:pillar-detail",
-            kwargs={
-                "force": self.assessment.force.slug,
-                "year": self.assessment.year.slug,
-                "pillar": self.pillar.slug,
-            },
+        assessment = self.assessment
+        return address(
+            "inspections:pillar-detail", force=assessment.force.slug, year=assessment.year.slug, pillar=self.pillar.slug
         )
 
     @cached_property
@@ -501,9 +509,15 @@ class PillarJudgment(JudgmentRules, Publishable):
         return self._grade_status(graded=self.pillar.graded)
 
     def questions_with_answers(self):
-        """Each of the pillar's questions with this judgment's answer to it, or None (from prefetched rows)."""
-        answers = {answer.question_id: answer for answer in self.question_judgments.all()}
-        return [(question, answers.get(question.pk)) for question in self.pillar.questions.all()]
+        """Each of the pillar's questions, in order, with this judgment's answer to it or None. Two queries."""
+        questions = list(self.pillar.questions.order_by("number"))
+        by_id = {question.pk: question for question in questions}
+        answers = {}
+        for answer in self.question_judgments.order_by():
+            if (question := by_id.get(answer.question_id)) is not None:
+                answer.question = question
+                answers[question.pk] = answer
+        return [(question, answers.get(question.pk)) for question in questions]
 
 
 class QuestionJudgment(JudgmentRules, models.Model):

@@ -6,9 +6,16 @@ published assessments, and this arranges them.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import escape
 
-from .models import Grade
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+
+from forces.addresses import address
+
+from .marks import grade_tag
+from .models import Grade, JudgmentRules
 
 NO_GRADE = "none"  # the grade filter's value for "no grade recorded"
 
@@ -20,27 +27,61 @@ class Column:
     pillar: object
     question: object = None
 
-    @property
+    @cached_property
     def key(self):
         return self.pillar.slug if self.question is None else f"{self.pillar.slug}-q{self.question.number}"
 
-    @property
+    @cached_property
     def name(self):
         return self.pillar.name if self.question is None else f"{self.pillar.name} question {self.question.number}"
 
-    @property
+    @cached_property
     def short_name(self):
         return self.pillar.name if self.question is None else f"Q{self.question.number}"
 
 
+@dataclass(eq=False)
+class Judgment(JudgmentRules):
+    """A published pillar or question judgment as a table holds it: only what its cell and its download row
+    show, read with ``values()`` (see inspections/year_table.py), which a table of every force needs to be
+    quick. ``graded`` says whether its pillar or question is graded at all."""
+
+    pk: int
+    grade: str
+    source_url: str
+    graded: bool = True
+    not_graded: bool = False  # the inspectorate's recorded decision not to grade (pillar judgments only)
+    pillar: object = None
+    answers: dict = field(default_factory=dict)  # a pillar judgment's question judgments, by question id
+
+    @property
+    def grade_status(self):
+        return self._grade_status(graded=self.graded)
+
+
+@dataclass(eq=False)
+class TableAssessment:
+    """A force's published assessment as a year's table holds it: its year, its force (set by the table, which
+    has the forces) and its published judgments by pillar id."""
+
+    pk: int
+    year: object
+    force: object = None
+    judgments: dict = field(default_factory=dict)
+
+    def get_absolute_url(self):
+        return address("inspections:assessment-detail", force=self.force.slug, year=self.year.slug)
+
+
 def columns_for(pillars, *, level="pillar", only=""):
     """The graded columns of a year: its graded pillars, or each graded question of every pillar (a pillar
-    with no graded question keeps its own column), limited to the pillar whose slug is ``only``."""
+    with no graded question keeps its own column), limited to the pillar whose slug is ``only``. Each pillar
+    carries its questions in order as ``question_list`` (read them with ``with_questions()``)."""
     columns = []
     for pillar in pillars:
         if only and pillar.slug != only:
             continue
-        questions = [q for q in pillar.questions.all() if q.graded] if level == "question" else []
+        questions = [q for q in pillar.question_list if q.graded] if level == "question" else []
         if questions:
             columns.extend(Column(pillar, question) for question in questions)
         elif pillar.graded:
@@ -64,39 +105,41 @@ def grade_key(judgment):
 
 @dataclass
 class YearRow:
-    """One force's line in a year's table: its assessment (or None) and a cell per column."""
+    """One force's line in a year's table: its assessment (or None), a cell per column, and what the page shows
+    of each cell (``shown``: the column's name and the grade's tag, empty for no grade), worked out once here."""
 
     force: object
     assessment: object
-    cells: list  # (column, judgment or None) in the columns' order
+    cells: list  # (column, Judgment or None) in the columns' order
 
-    @property
-    def recorded(self):
-        return sum(1 for _, judgment in self.cells if has_grade(judgment))
+    def __post_init__(self):
+        self.shown = [
+            (column.name, grade_tag(*judgment.grade_status) if has_grade(judgment) else "")
+            for column, judgment in self.cells
+        ]
+        self.recorded = sum(1 for _, tag in self.shown if tag)
+        self.missing = len(self.cells) - self.recorded
 
-    @property
-    def missing(self):
-        return len(self.cells) - self.recorded
+    @cached_property
+    def url(self):
+        """The row's link: the force's assessment that year, or the force's page when it has none."""
+        return (self.assessment or self.force).get_absolute_url()
 
 
 def _cells(assessment, columns):
-    pillar_judgments = {j.pillar_id: j for j in assessment.published_judgments} if assessment else {}
-    answers = {}
+    judgments = assessment.judgments if assessment else {}
     cells = []
     for column in columns:
-        judgment = pillar_judgments.get(column.pillar.pk)
-        if column.question is not None and judgment is not None:
-            if judgment.pk not in answers:
-                answers[judgment.pk] = {a.question_id: a for a in judgment.question_judgments.all()}
-            judgment = answers[judgment.pk].get(column.question.pk)
-        elif column.question is not None:
-            judgment = None
+        judgment = judgments.get(column.pillar.pk)
+        if column.question is not None:
+            judgment = judgment.answers.get(column.question.pk) if judgment is not None else None
         cells.append((column, judgment))
     return cells
 
 
 def year_rows(forces, assessments, columns, *, sort="", worst_first=False, by_region=False):
-    """A YearRow per force, from assessments (by force id) carrying ``published_judgments``.
+    """A YearRow per force, from assessments by force id, each carrying its published judgments by pillar id
+    as ``judgments`` (``Judgment``s, with their question judgments as ``answers``).
 
     Rows are by force name, or by the grade in the column whose key is ``sort`` (best first, or worst first;
     forces with no grade there always last); by region first when grouped. An unknown ``sort`` is ignored.
@@ -130,13 +173,41 @@ def bar_segments(parts, total):
     return segments
 
 
+def bar_shapes(segments, *, height, part_class, count_class, count_y, room):
+    """A bar's SVG shapes from ``bar_segments()``: a rectangle per part, classed ``part_class`` followed by the
+    part's own name, and the part's count on it, classed alike, where the part is at least ``room`` percent
+    wide. Drawn here rather than in a template: pages draw dozens of bars, and a template's loop over their
+    parts costs more than everything else in the table. Every value is a number or one of the grade names."""
+    shapes = []
+    for part in segments:
+        css = escape(part["css"])
+        shapes.append(
+            f'<rect class="{part_class}{css}" x="{part["x"]}%" y="0" width="{part["width"]}%" height="{height}"></rect>'
+        )
+        if part["width"] >= room:
+            shapes.append(
+                f'<text class="{count_class}{css}" x="{part["middle"]}%" y="{count_y}" text-anchor="middle">'
+                f"{part['count']}</text>"
+            )
+    return mark_safe("".join(shapes))  # noqa: S308 - numbers and escaped grade names only
+
+
 def grade_summary(rows, columns, grades):
     """Per column, how many of the rows got each grade on the year's scale and how many have none, with each
-    count's place in a bar of the whole (``segments``, for a chart)."""
+    count's place in a bar of the whole (``segments``, for a chart) and the bar's shapes (``bar``)."""
     summary = []
     for index, column in enumerate(columns):
         counts = Counter(grade_key(row.cells[index][1]) for row in rows)
         parts = [(grade.value, grade.label, counts[grade.value]) for grade in grades]
         parts += [("none", "Not graded", counts["not-graded"]), ("missing", "No grade recorded", counts[NO_GRADE])]
-        summary.append({"column": column, "segments": bar_segments(parts, len(rows)), "total": len(rows)})
+        segments = bar_segments(parts, len(rows))
+        bar = bar_shapes(
+            segments,
+            height=28,
+            part_class="peel-summary__part peel-summary__part--",
+            count_class="peel-summary__count peel-summary__count--",
+            count_y=19,
+            room=4,
+        )
+        summary.append({"column": column, "segments": segments, "bar": bar, "total": len(rows)})
     return summary

@@ -1,21 +1,22 @@
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from forces.models import Force, KeyFact
+from forces.models import KeyFact, Region
 from peel.breadcrumbs import breadcrumbs
 from peel.downloads import download, refusal
 from peel.publishing.changes import is_about, last_updated, public_notes
 
 from .history import changes_for, grade_distribution
-from .models import Assessment, InspectionYear, PillarJudgment, Report, headline_year
+from .models import Assessment, InspectionYear, Pillar, PillarJudgment, Report, headline_year
 from .rows import COLUMNS
 from .year_table import YearTable
 
 
 @require_safe
 def home(request):
-    years = InspectionYear.objects.coverage(Force.objects.count())
+    years = InspectionYear.objects.coverage()
     year = headline_year(years)
     glance = []
     if year:
@@ -28,7 +29,7 @@ def home(request):
 
 @require_safe
 def year_list(request):
-    years = InspectionYear.objects.coverage(Force.objects.count())
+    years = InspectionYear.objects.coverage()
     context = {"years": years, "breadcrumbs": breadcrumbs(("PEEL years", None)), "nav_section": "years"}
     return render(request, "inspections/year_list.html", context)
 
@@ -36,11 +37,11 @@ def year_list(request):
 @require_safe
 def year_detail(request, year):
     year = get_object_or_404(InspectionYear.objects.published(), slug=year)
-    table = YearTable(request.GET, year)
     fmt = request.GET.get("format", "")
+    if fmt and (refused := refusal(fmt)):
+        return refused
+    table = YearTable(request.GET, year, regions=None if fmt else list(Region.objects.all()))
     if fmt:
-        if refused := refusal(fmt):
-            return refused
         rows = table.download_rows(request.build_absolute_uri)
         return download(rows, COLUMNS, fmt=fmt, filename=f"peel-{year.slug}-{table.level}-grades")
     query = request.GET.copy()
@@ -59,9 +60,10 @@ def year_detail(request, year):
 @require_safe
 def assessment_detail(request, force, year):
     assessment = get_object_or_404(Assessment.objects.published().for_page(), force__slug=force, year__slug=year)
-    judgments = assessment.published_judgments
-    previous_year = _compare_with_year_before(assessment, judgments)
-    force = assessment.force
+    force, year = assessment.force, assessment.year
+    previous_year = InspectionYear.objects.previous_to(year)
+    pillars, judgments, earlier = _grades_with_year_before(assessment, previous_year)
+    changes_for(judgments, earlier, year=year, previous_year=previous_year)
     judged = {j.pillar_id for j in judgments}
     # The page's changes are its own and its pillars' (all public: read through published()). One query.
     notes = public_notes([assessment, *judgments])
@@ -70,36 +72,46 @@ def assessment_detail(request, force, year):
     context = {
         "assessment": assessment,
         "force": force,
-        "year": assessment.year,
+        "year": year,
         "previous_year": previous_year,
         "judgments": judgments,
         "change_notes": notes,
         "last_updated": last_updated(notes),  # the page has no date of its own until a major change
-        "missing_pillars": [p for p in assessment.year.pillars.all() if p.graded and p.pk not in judged],
-        "reports": Report.objects.published().filter(force=force, year=assessment.year),
+        "missing_pillars": [p for p in pillars if p.graded and p.pk not in judged],
+        "reports": list(Report.objects.published().filter(force=force, year=year)),
         "key_facts": KeyFact.objects.latest_for(force),
-        "context_points": force.context_points.all(),
-        "plan_priorities": force.plan_priorities.all(),
+        "context_points": list(force.context_points.order_by("position", "id")),
+        "plan_priorities": list(force.plan_priorities.order_by("position", "id")),
         "breadcrumbs": breadcrumbs(
             ("Police forces", reverse("forces:force-list")),
             (force.short_name, force.get_absolute_url()),
-            (assessment.year.title, None),
+            (year.title, None),
         ),
         "nav_section": "forces",
     }
     return render(request, "inspections/assessment_detail.html", context)
 
 
-def _compare_with_year_before(assessment, judgments):
-    """Mark each judgment better, same or worse than the force's judgment for its pillar the year before."""
-    previous_year = InspectionYear.objects.previous_to(assessment.year)
-    previous = PillarJudgment.objects.published().filter(
-        assessment__force=assessment.force_id,
-        assessment__year=previous_year,
-        pillar__slug__in=[j.pillar.slug for j in judgments],
-    )
-    changes_for(judgments, previous.select_related("pillar"), year=assessment.year, previous_year=previous_year)
-    return previous_year
+def _grades_with_year_before(assessment, previous_year):
+    """The assessment's year's pillars in order, each with its ``question_count``; the assessment's published
+    judgments, each with its pillar, in the order they were recorded (as the page has always listed them); and
+    its force's published judgments in ``previous_year`` (None for none) with theirs, to compare with. Two
+    queries."""
+    years = [assessment.year_id] + ([previous_year.pk] if previous_year else [])
+    pillars = Pillar.objects.filter(year__in=years).annotate(question_count=Count("questions"))
+    pillars = {pillar.pk: pillar for pillar in pillars.order_by("position", "id")}
+    judgments = PillarJudgment.objects.published().filter(assessment__force=assessment.force_id)
+    judgments = judgments.filter(assessment__year__in=years)
+    current, earlier = [], []
+    for judgment in judgments.order_by("pk"):
+        if judgment.pillar_id in pillars:  # always, unless a judgment was saved against another year's pillar
+            judgment.pillar = pillars[judgment.pillar_id]
+        if judgment.assessment_id == assessment.pk:
+            judgment.assessment = assessment
+            current.append(judgment)
+        else:
+            earlier.append(judgment)
+    return [p for p in pillars.values() if p.year_id == assessment.year_id], current, earlier
 
 
 @require_safe
@@ -111,7 +123,14 @@ def pillar_detail(request, force, year, pillar):
         pillar__slug=pillar,
     )
     assessment = judgment.assessment
-    previous_year = _compare_with_year_before(assessment, [judgment])
+    previous_year = InspectionYear.objects.previous_to(assessment.year)
+    earlier = []
+    if previous_year:
+        earlier = PillarJudgment.objects.published().filter(
+            assessment__force=assessment.force_id, assessment__year=previous_year, pillar__slug=judgment.pillar.slug
+        )
+        earlier = list(earlier.select_related("pillar").order_by())
+    changes_for([judgment], earlier, year=assessment.year, previous_year=previous_year)
     notes = public_notes([judgment])
     context = {
         "judgment": judgment,

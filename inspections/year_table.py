@@ -6,19 +6,57 @@ from django.utils.functional import cached_property
 from forces.models import Force
 
 from .filters import YearTableFilter
-from .models import Assessment, PillarJudgment, QuestionJudgment
+from .models import PillarJudgment, Question, QuestionJudgment
 from .rows import grade_row
-from .tables import columns_for, grade_key, grade_summary, year_rows
+from .tables import Judgment, TableAssessment, columns_for, grade_key, grade_summary, year_rows
+
+
+def with_questions(pillars):
+    """A year's pillars (a Pillar queryset) in order, each with its questions in order as ``question_list``.
+    Two queries."""
+    questions = Prefetch("questions", queryset=Question.objects.order_by("number"), to_attr="question_list")
+    return list(pillars.order_by("position", "id").prefetch_related(questions))
+
+
+def year_grades(year, pillars, *, answers=False):
+    """The year's published assessments with a published grade, by force id, each a ``tables.TableAssessment``
+    with its published pillar judgments by pillar id (and with ``answers`` each judgment's question judgments
+    by question id), read with ``values()``. ``pillars`` are the year's, with ``question_list`` for answers.
+    One query, two with answers; none of a table's cells costs another."""
+    graded = {pillar.pk: pillar.graded for pillar in pillars}
+    assessments, judgments = {}, {}
+    rows = (
+        PillarJudgment.objects.published()
+        .for_year(year)
+        .order_by()
+        .values_list("pk", "assessment", "assessment__force", "pillar", "grade", "not_graded", "source_url")
+    )
+    for pk, assessment, force, pillar, grade, not_graded, source_url in rows:
+        if force not in assessments:
+            assessments[force] = TableAssessment(assessment, year)
+        judgment = Judgment(pk, grade, source_url, graded=graded.get(pillar, True), not_graded=not_graded)
+        judgments[pk] = assessments[force].judgments[pillar] = judgment
+    if answers and judgments:
+        graded = {question.pk: question.graded for pillar in pillars for question in pillar.question_list}
+        rows = QuestionJudgment.objects.filter(pillar_judgment__in=list(judgments)).order_by()
+        for pk, judgment, question, grade, source_url in rows.values_list(
+            "pk", "pillar_judgment", "question", "grade", "source_url"
+        ):
+            judgments[judgment].answers[question] = Judgment(pk, grade, source_url, graded=graded.get(question, True))
+    return assessments
 
 
 class YearTable:
     """A published year's table for a query string: its columns, its rows (forces with a grade recorded in
-    one of its columns), the forces with none, and a summary of the grades per column. Six queries."""
+    one of its columns), the forces with none, and a summary of the grades per column. Four queries (five at
+    question level, one more to check a chosen region), all made here: nothing is read later. ``regions``, when
+    given, are the region filter's choices, so that showing the filter's form makes no query of its own."""
 
-    def __init__(self, data, year):
+    def __init__(self, data, year, *, regions=None):
         self.year = year
-        self.pillars = list(year.pillars.prefetch_related("questions"))
-        self.filter = YearTableFilter(data, Force.objects.select_related("region"), year=year, pillars=self.pillars)
+        self.pillars = with_questions(year.pillars.all())
+        forces = Force.objects.select_related("region")
+        self.filter = YearTableFilter(data, forces, year=year, pillars=self.pillars, regions=regions)
         self.level = self.filter.choice("level", "pillar")
         self.sort = self.filter.choice("sort")
         self.worst_first = self.filter.choice("order", "best") == "worst"
@@ -26,43 +64,27 @@ class YearTable:
         self.grades = self.filter.choice("grade", [])
         self.columns = columns_for(self.pillars, level=self.level, only=self.filter.choice("pillar"))
 
-    @cached_property
-    def _all_rows(self):
-        judgments = PillarJudgment.objects.all()
-        if self.level == "question":
-            answers = QuestionJudgment.objects.select_related("question")
-            judgments = judgments.prefetch_related(Prefetch("question_judgments", queryset=answers))
-        assessments = Assessment.objects.published().for_year(self.year).with_grades(judgments).by_force()
-        return year_rows(
-            self.filter.qs,
-            assessments,
-            self.columns,
-            sort=self.sort,
-            worst_first=self.worst_first,
-            by_region=self.by_region,
+        forces = list(self.filter.qs)
+        assessments = year_grades(year, self.pillars, answers=self.level == "question")
+        for force in forces:
+            if force.pk in assessments:
+                assessments[force.pk].force = force
+        all_rows = year_rows(
+            forces, assessments, self.columns, sort=self.sort, worst_first=self.worst_first, by_region=self.by_region
         )
-
-    @cached_property
-    def rows(self):
-        """The table's rows: forces with a grade recorded here, narrowed to the chosen grades."""
-        rows = [row for row in self._all_rows if row.recorded]
+        self.force_total = len(all_rows)
+        self.forces_without_grades = [row.force for row in all_rows if not row.recorded]
+        # The table's rows: forces with a grade recorded here, narrowed to the chosen grades.
+        rows = [row for row in all_rows if row.recorded]
         if self.grades:
             wanted = set(self.grades)
             rows = [row for row in rows if any(grade_key(judgment) in wanted for _, judgment in row.cells)]
-        return rows
-
-    @cached_property
-    def forces_without_grades(self):
-        return [row.force for row in self._all_rows if not row.recorded]
+        self.rows = rows
 
     @property
     def grade_labels(self):
         """The chosen grades in words, in the scale's order."""
         return [label.lower() for value, label in self.filter.form.fields["grade"].choices if value in self.grades]
-
-    @property
-    def force_total(self):
-        return len(self._all_rows)
 
     @property
     def recorded_force_count(self):
@@ -74,7 +96,7 @@ class YearTable:
 
     @property
     def has_question_grades(self):
-        return any(q.graded for p in self.pillars for q in p.questions.all())
+        return any(q.graded for p in self.pillars for q in p.question_list)
 
     @property
     def ungraded_pillars(self):

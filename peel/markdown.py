@@ -5,6 +5,8 @@ word processor, the page only ever receives the short list of tags below: no scr
 event handlers or javascript: links.
 """
 
+import functools
+
 import markdown as md
 import nh3
 from django.utils.safestring import mark_safe
@@ -37,10 +39,24 @@ CLASSES = {
 }
 
 
+# Texts longer than this are rendered afresh each time rather than kept: every authored field is far shorter,
+# so only an unusually long admin preview misses the cache, and the cache's size stays small.
+LONGEST_CACHED = 20_000
+
+
 def render_markdown(text):
-    """Turn authored Markdown into safe HTML with GOV.UK Frontend classes."""
+    """Turn authored Markdown into safe HTML with GOV.UK Frontend classes.
+
+    Each distinct text is rendered once per process and then read from a cache keyed by the text itself, so an
+    edited text is simply a new key and nothing ever needs clearing."""
     if not text:
         return mark_safe("")
+    if len(text) > LONGEST_CACHED:
+        return _render(text)
+    return _render_cached(text)
+
+
+def _render(text):
     html = md.markdown(text, extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(
         html,
@@ -51,3 +67,7 @@ def render_markdown(text):
         set_tag_attribute_values={tag: {"class": css} for tag, css in CLASSES.items()},
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+# A pure function of the text, returning an immutable SafeString: safe to share between requests and threads.
+_render_cached = functools.lru_cache(maxsize=4096)(_render)

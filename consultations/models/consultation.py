@@ -52,11 +52,11 @@ class ConsultationQuerySet(models.QuerySet):
 
     def for_page(self):
         """A consultation with its documents, questions and choices, and its outcome's counts."""
-        return self.prefetch_related(
-            "documents",
-            "outcome_counts",
-            Prefetch("questions", queryset=Question.objects.prefetch_related("choices")),
-        )
+        return self.for_responding().prefetch_related("documents", "outcome_counts")
+
+    def for_responding(self):
+        """A consultation with just what the respondent's pages read: its questions and their choices."""
+        return self.prefetch_related(Prefetch("questions", queryset=Question.objects.prefetch_related("choices")))
 
 
 class Consultation(Publishable):

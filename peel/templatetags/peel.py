@@ -1,5 +1,7 @@
 from django import template
 
+from forces import widgets
+from inspections import marks
 from peel.markdown import render_markdown
 
 register = template.Library()
@@ -11,6 +13,20 @@ ERROR_CLASSES = {"govuk-input": "govuk-input--error", "govuk-select": "govuk-sel
 def markdown(text):
     """Authored Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.simple_tag
+def grade_tag(grade, label):
+    """A grade as a GOV.UK tag with its words: ``{% grade_tag judgment.grade_status.0 judgment.grade_status.1 %}``,
+    or ``{% grade_tag "" "No grade recorded" %}`` (inspections/marks.py)."""
+    return marks.grade_tag(grade, label)
+
+
+@register.filter
+def input_tag(option):
+    """A checkbox's or radio button's ``<input>`` (``{% for option in form.field %}{{ option|input_tag }}``), as
+    ``option.tag`` writes it but without rendering two templates for each (forces/widgets.py)."""
+    return widgets.input_tag(option)
 
 
 @register.filter

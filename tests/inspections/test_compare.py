@@ -229,7 +229,7 @@ def test_drafts_never_appear_on_the_page_or_in_its_downloads(client, two_forces)
 
 @pytest.mark.parametrize("scale", [1, 10])
 @pytest.mark.parametrize("chosen", [2, 6])
-def test_the_page_makes_a_fixed_number_of_queries(client, django_assert_num_queries, scale, chosen):
+def test_the_page_makes_a_fixed_number_of_queries(client, uncached, django_assert_num_queries, scale, chosen):
     forces, _ = make_world(forces=8 * scale, years=2 * scale)
     with django_assert_num_queries(7):  # with the consultation banner's query
         response = compare(client, *[force.slug for force in forces[:chosen]])
@@ -239,7 +239,7 @@ def test_the_page_makes_a_fixed_number_of_queries(client, django_assert_num_quer
     assert len(parse_csv(download.content.decode())) == chosen * 3 * 2 * scale
 
 
-def test_a_refused_choice_or_the_empty_form_makes_two_queries(client, django_assert_num_queries):
+def test_a_refused_choice_or_the_empty_form_makes_two_queries(client, uncached, django_assert_num_queries):
     make_world(forces=8, years=2)
     with django_assert_num_queries(2):  # the forces, and the consultation banner
         client.get("/compare/")

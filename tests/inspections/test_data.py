@@ -78,7 +78,7 @@ def test_commas_quotes_and_new_lines_survive_a_round_trip():
 
 
 @pytest.mark.parametrize("scale", [1, 10])
-def test_the_download_of_every_grade_makes_two_queries(client, django_assert_num_queries, scale):
+def test_the_download_of_every_grade_makes_two_queries(client, uncached, django_assert_num_queries, scale):
     make_world(forces=2 * scale, years=2 * scale)
     with django_assert_num_queries(2):
         assert client.get("/data/peel-grades.csv").status_code == 200

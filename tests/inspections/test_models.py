@@ -188,3 +188,26 @@ def test_force_search_matches_full_and_short_names():
 
     assert list(Force.objects.search("kent")) == [kent]
     assert Force.objects.search("  ").count() == 2
+
+
+def test_coverage_counts_what_with_coverage_counts_leaving_drafts_out():
+    """The pages' coverage() reads every year's counts at once; the API's with_coverage() reads them per year in
+    subqueries. They count the same: published grades on graded pillars, and a recorded decision not to grade."""
+    year, empty = make_year(first_year=2016), make_year(first_year=2017)
+    make_year(first_year=2018, status=Status.DRAFT)
+    graded, ungraded = make_pillar(year=year), make_pillar(year=year, graded=False)
+    make_pillar(year=empty)
+    kent, essex, durham = (make_assessment(year=year) for _ in range(3))
+    make_judgment(assessment=kent, pillar=graded, grade="good")
+    make_judgment(assessment=kent, pillar=ungraded, grade="")
+    make_judgment(assessment=essex, pillar=graded, grade="", not_graded=True)
+    make_judgment(assessment=durham, pillar=graded, grade="good", status=Status.DRAFT)
+    make_judgment(assessment=make_assessment(year=year, status=Status.DRAFT), grade="good")
+
+    def counts(years):
+        return [(y.slug, y.graded_pillar_count, y.recorded_grade_count, y.graded_force_count) for y in years]
+
+    coverage = InspectionYear.objects.coverage()
+    assert counts(coverage) == [(empty.slug, 1, 0, 0), (year.slug, 2, 2, 2)]
+    assert counts(coverage) == counts(InspectionYear.objects.published().with_coverage().order_by("-first_year"))
+    assert {y.force_count for y in coverage} == {4}

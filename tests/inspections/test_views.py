@@ -196,22 +196,22 @@ def test_pillar_page_lists_its_questions_with_grades(client):
 
 
 # Every public page makes the same number of queries whatever the size of the data: the bound is checked on a
-# small world and again on one with ten times the forces and years.
+# small world and again on one with ten times the forces and years. Each count includes the consultation banner's.
 PAGES = {
-    "home": (lambda forces, years: "/", 4),
+    "home": (lambda forces, years: "/", 5),
     "forces": (lambda forces, years: "/forces/", 8),
-    "force": (lambda forces, years: forces[0].get_absolute_url(), 10),
-    "years": (lambda forces, years: "/peel/", 3),
-    "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 8),
-    # The assessment and pillar pages' last query is their public change notes (peel.publishing.changes).
-    "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 12),
+    "force": (lambda forces, years: forces[0].get_absolute_url(), 9),
+    "years": (lambda forces, years: "/peel/", 4),
+    "year": (lambda forces, years: years[-1].get_absolute_url() + "?group=region&sort=efficiency", 7),
+    # The assessment and pillar pages read their public change notes in one query (peel.publishing.changes).
+    "assessment": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/", 10),
     "pillar": (lambda forces, years: f"/forces/{forces[0].slug}/{years[-1].slug}/efficiency/", 7),
 }
 
 
 @pytest.mark.parametrize("scale", [1, 10])
 @pytest.mark.parametrize("page", PAGES)
-def test_public_pages_make_a_fixed_number_of_queries(client, django_assert_num_queries, page, scale):
+def test_public_pages_make_a_fixed_number_of_queries(client, uncached, django_assert_num_queries, page, scale):
     forces, years = make_world(forces=4 * scale, years=2 * scale)
     url, queries = PAGES[page]
     with django_assert_num_queries(queries):
