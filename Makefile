@@ -85,10 +85,8 @@ test: setup node_modules/.installed lint ## Run every check and test (browser te
 test-browser: setup node_modules/.installed ## Run only the browser tests; writes screenshots/ (about a minute)
 	$(PY) -m pytest tests/browser
 
-bench: static load ## Server time and queries per page type, then requests per second under gunicorn (needs wrk)
-	$(PY) bench/server_time.py
-	$(PY) bench/consultation_export.py
-	bash bench/pages.sh
+bench: static load ## Queries, server time and req/s per page at 1x and 10x, submissions, export (bench/results.json)
+	$(PY) -m bench.run
 
 clean: ## Remove the virtual environment, npm packages and built files
 	rm -rf $(VENV) node_modules static/build staticfiles

@@ -1,68 +1,71 @@
-"""Server time and queries for each public page type, in-process (no network, no load generator).
+"""Server time and SQL queries for each public page type, in-process (no network, no load generator).
 
-Each page is requested through Django's test client against the loaded database with debug off, a few times
-to warm up and then ``BENCH_REPEAT`` times; the table gives the median and 95th percentile in milliseconds and
-the number of SQL queries. Compare pages with each other: absolute times depend on the machine.
+Run as ``python -m bench.server_time SCALE RESULT.json`` (SCALE is 1x or 10x) with BENCH_DATABASE_URL naming
+that scale's database. Each page (``bench.pages``) is requested through Django's test client with debug off
+and the page cache off (PEEL_PAGE_CACHE=false), three times to warm up and then ``BENCH_REPEAT`` times (30),
+or fewer (never under 5) once ``BENCH_PAGE_BUDGET`` seconds (10) have gone on one page. The queries are
+counted on one more request with ``CaptureQueriesContext``. RESULT.json gets, per page, the address, status,
+queries, median and 95th percentile in milliseconds and the response's size.
 """
 
+import json
 import os
 import statistics
 import sys
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peel.settings")
-os.environ.setdefault("DJANGO_LOCAL", "true")
-os.environ["DJANGO_PLAIN_STATIC"] = "true"  # no collectstatic manifest needed for timing
+from bench.django_side import setup
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-SIX_FORCES = ["kent", "essex", "surrey", "sussex", "merseyside", "cumbria"]
-PAGES = [
-    ("assessment", "/forces/kent/2016/"),
-    ("year table, pillars", "/peel/2017/"),
-    ("year table, questions", "/peel/2017/?level=question&group=region&sort=efficiency-q1"),
-    ("year table, five-point", "/peel/2023-25/"),
-    ("compare, six forces", "/compare/?" + "&".join(f"force={f}" for f in SIX_FORCES)),
-    ("home", "/"),
-    ("force list", "/forces/"),
-    ("force", "/forces/kent/"),
-    ("pillar", "/forces/kent/2015/efficiency/"),
-    ("year table CSV, questions", "/peel/2017/?level=question&format=csv"),
-    ("every grade, CSV", "/data/peel-grades.csv"),
-]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+BUDGET = float(os.environ.get("BENCH_PAGE_BUDGET", "10"))
+FEWEST = 5
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def measure(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     for _ in range(3):
-        client.get(path)
-    times = []
-    for _ in range(REPEAT):
+        body(client.get(path))
+    times, began = [], time.perf_counter()
+    while len(times) < REPEAT and (len(times) < FEWEST or time.perf_counter() - began < BUDGET):
         start = time.perf_counter()
         response = client.get(path)
+        size = len(body(response))
         times.append((time.perf_counter() - start) * 1000)
     with CaptureQueriesContext(connection) as queries:
-        client.get(path)
+        body(client.get(path))
     times.sort()
-    return response.status_code, statistics.median(times), times[int(0.95 * (len(times) - 1))], len(queries)
+    return {
+        "path": path,
+        "status": response.status_code,
+        "queries": len(queries),
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[round(0.95 * (len(times) - 1))], 2),
+        "requests": len(times),
+        "bytes": size,
+    }
 
 
-def main():
+def main(scale, out):
+    os.environ["PEEL_PAGE_CACHE"] = "false"  # uncached: every request does the page's work
+    setup()
+    from django.test import Client
+
+    from bench.pages import PAGES
+
     client = Client(SERVER_NAME="localhost")
-    print("| page | status | median ms | p95 ms | queries |\n|---|---|---|---|---|")
-    for name, path in PAGES:
-        status, median, p95, queries = measure(client, path)
-        print(f"| {name} | {status} | {median:.1f} | {p95:.1f} | {queries} |")
-    return 0
+    results = {}
+    for page in PAGES:
+        results[page.name] = measure(client, page.path(scale))
+        print(f"  {scale} {page.name}: {results[page.name]['median_ms']} ms", file=sys.stderr, flush=True)
+    with open(out, "w") as file:
+        json.dump(results, file, indent=1)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main(sys.argv[1], sys.argv[2])
