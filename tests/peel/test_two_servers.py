@@ -9,6 +9,7 @@ test process itself keeps its own in-memory cache, so only the servers share Red
 """
 
 import http.cookiejar
+import importlib
 import os
 import re
 import urllib.parse
@@ -17,7 +18,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
 
 from inspections.models import PillarJudgment
@@ -30,7 +31,7 @@ HOST = "localhost"  # both servers are asked for one site, as behind a load bala
 PASSWORD = "two servers, one cache"  # noqa: S105 - a throwaway account in the test database
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # committed, for the servers to see
+    pytest.mark.django_db(transaction=True),  # committed, for the servers to see
     pytest.mark.skipif(
         not (os.environ.get("DATABASE_URL", "").startswith("postgres") and REDIS_URL),
         reason="needs PostgreSQL (DATABASE_URL=postgres://...) and Redis (PEEL_TEST_REDIS_URL=redis://...)",
@@ -93,7 +94,17 @@ def servers(tmp_path):
 
 
 @pytest.fixture
-def grade_in_review(editor):
+def roles(transactional_db):
+    """The Editors and Publishers groups as the data migration makes them: a test that commits starts from a
+    database another such test may have emptied, and emptying it keeps permissions but not groups."""
+    roles = importlib.import_module("peel.migrations.0002_roles")
+    for name, rights in [("Editors", roles.editor_rights()), ("Publishers", roles.publisher_rights())]:
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([roles._permission(Permission, app, codename) for app, codename in rights])
+
+
+@pytest.fixture
+def grade_in_review(roles, editor):
     """Kent's published assessment, with an outstanding grade an editor has sent for review."""
     year = make_year(slug="2031", title="PEEL 2031", label="2031", first_year=2031)
     assessment = make_assessment(force=make_force(name="Kent Police", slug="kent"), year=year)
@@ -110,7 +121,7 @@ def grade_in_review(editor):
 
 
 @pytest.fixture
-def publisher_with_password():
+def publisher_with_password(roles):
     hasher = PBKDF2PasswordHasher()
     user = User.objects.create(
         username="pat", is_staff=True, password=hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
