@@ -40,6 +40,9 @@ control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip() =
 if not control_socket_disable:
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"].strip()
 limit_request_line = 8190
+# Whether a request came over HTTPS is Django's to decide (DJANGO_BEHIND_PROXY): gunicorn would otherwise believe
+# X-Forwarded-Proto from any client on this machine.
+secure_scheme_headers = {}
 limit_request_fields = 100
 
 # One line per request on standard output: who, when, what, the answer, its size, how long it took (µs), and

@@ -56,7 +56,7 @@ def _lasts(seconds):
 def staff_cookies():
     """The cookies Django sets for staff who sign in, named and timed from the settings that govern them."""
     session_expiry = (
-        "When you close your browser"
+        f"When you sign out or close your browser, and at most {_lasts(settings.SESSION_COOKIE_AGE)} after you sign in"
         if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
         else f"When you sign out, or after {_lasts(settings.SESSION_COOKIE_AGE)}"
     )

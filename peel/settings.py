@@ -7,6 +7,8 @@ key or host list stops start-up instead of running with a guessable key.
 
 import hashlib
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,14 +48,32 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 # Tests and local runs need no secrets; a server with debug off must be given its own.
 LOCAL = DEBUG or env_bool("DJANGO_LOCAL", False)
 
-SECRET_KEY = (
-    env_required(
-        "DJANGO_SECRET_KEY",
-        when=not LOCAL,
-        why="when DJANGO_DEBUG is off (make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')",
-    )
-    or "local-only-insecure-key-never-used-in-production"
-)
+
+def local_secret_key(path):
+    """The key a local run signs with: made at random on this machine the first time, then kept in an ignored
+    file, so that every process of a local run (runserver's reloader, gunicorn's workers, a test's servers)
+    agrees on it and no key is ever published with the code."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    draft = path.with_name(f"{path.name}.{os.getpid()}")
+    draft.write_text(secrets.token_urlsafe(50))
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)  # fails if another process got there first: then theirs is the key
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_required(
+    "DJANGO_SECRET_KEY",
+    when=not LOCAL,
+    why="when DJANGO_DEBUG is off (make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')",
+) or local_secret_key(BASE_DIR / ".local-secret-key")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if LOCAL else [])
 if not ALLOWED_HOSTS:
@@ -64,7 +84,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 PEEL_CONTACT_EMAIL = os.environ.get("PEEL_CONTACT_EMAIL", "").strip()  # shown on /contact/ when set
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "peel.apps.PeelAdminConfig",  # Django's admin, as PEEL's staff site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +98,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from this site's own static files
     "reversion",  # revisions of what staff author in the admin (peel/revisions.py)
+    "axes",  # failed staff sign-ins, and lockouts (peel/security)
+    "django_otp",  # two-factor sign-in for staff (peel/security/twofactor.py)
+    "django_otp.plugins.otp_totp",
     "peel.apps.PeelConfig",
     "forces",
     "inspections",
@@ -85,18 +108,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "peel.health.HealthCheckMiddleware",  # /healthz and /readyz, before any host check, redirect or cache
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "peel.security.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "peel.outage.OutageMiddleware",  # a 503 when the database fails, here or in any middleware below
     "peel.caching.pages.PageCacheMiddleware",  # anonymous visitors' pages, before any session is read
     "peel.database.ReplicaReadsMiddleware",  # and, with DATABASE_REPLICA_URL, read from the replica
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "peel.security.twofactor.RequireTwoFactorMiddleware",
     "peel.publishing.preview.PreviewMiddleware",  # ?preview=: staff and preview links see drafts
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with its page
 ]
 
 ROOT_URLCONF = "peel.urls"
@@ -122,21 +152,37 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "peel.wsgi.application"
 
+# A PostgreSQL server that cannot be reached must fail a page within seconds (peel/outage.py answers 503), not
+# hold a worker while the operating system keeps trying: a connection attempt gives up after this long. A
+# connect_timeout given in the database's URL wins.
+db_connect_timeout = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+
+
+def quick_to_give_up(database):
+    if database["ENGINE"].endswith(("postgresql", "postgis")):
+        database.setdefault("OPTIONS", {}).setdefault("connect_timeout", db_connect_timeout)
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": quick_to_give_up(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
     )
 }
 # An optional read replica for anonymous visitors' pages (peel/database.py). Tests use the primary for it.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL,
-        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
-        conn_health_checks=True,
-        test_options={"MIRROR": "default"},
+    DATABASES["replica"] = quick_to_give_up(
+        dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+            test_options={"MIRROR": "default"},
+        )
     )
     DATABASE_ROUTERS = ["peel.database.ReplicaRouter"]
 DATABASE_REPLICA_LAG_SECONDS = int(os.environ.get("DATABASE_REPLICA_LAG_SECONDS", "10"))
@@ -186,6 +232,29 @@ PEEL_PAGE_CACHE_SECONDS = int(os.environ.get("PEEL_PAGE_CACHE_SECONDS", "600")) 
 PEEL_PAGE_CACHE_NEARBY = int(os.environ.get("PEEL_PAGE_CACHE_NEARBY", "200"))
 PEEL_PAGE_BROWSER_SECONDS = int(os.environ.get("PEEL_PAGE_BROWSER_SECONDS", "60"))  # Cache-Control max-age
 
+# Staff sign-in. django-axes counts failures per address and per username: five in a row lock that address,
+# or that username from anywhere, for 15 minutes (DJANGO_LOGIN_COOLOFF_MINUTES). A password cannot be guessed
+# at five tries a quarter-hour, and a real person locked out by someone else's guessing waits at most that
+# long after the guessing stops (each address doing it is locked too). Further tries during a lockout do not
+# extend it. A right password clears that person's count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "peel.security.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/peel/locked_out.html"
+AXES_VERBOSE = False  # peel.security logs every sign-in and failure itself (peel/security/logins.py)
+# Two-factor sign-in (an authenticator app's code) for every staff session; on by default in production.
+PEEL_REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not LOCAL)
+OTP_TOTP_ISSUER = "PEEL publishing"
+# Where /.well-known/security.txt sends vulnerability reports: a mailto: or https: address; without one, the
+# site's contact page.
+PEEL_SECURITY_CONTACT = os.environ.get("PEEL_SECURITY_CONTACT", "").strip()
+if PEEL_SECURITY_CONTACT and not PEEL_SECURITY_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured("PEEL_SECURITY_CONTACT must start with mailto: or https://.")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -216,12 +285,41 @@ STORAGES = {
     },
 }
 
-# Behind a TLS-terminating proxy in production; harmless locally where DEBUG or DJANGO_LOCAL is on.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS. In production every request must arrive over HTTPS: plain HTTP is redirected, and HSTS tells browsers
+# (and, through the preload list, browsers that have never visited) to use nothing else for two years.
+# DJANGO_BEHIND_PROXY=true says the site sits behind a proxy that ends TLS and sets X-Forwarded-Proto and
+# X-Forwarded-For; only then are those headers believed. Without it, anyone who can reach the app server could
+# claim HTTPS or another client's address with them.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies add themselves to X-Forwarded-For: the client is the address that many places from its end.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not LOCAL)
+SECURE_HSTS_SECONDS = 0 if LOCAL else int(os.environ.get("DJANGO_HSTS_SECONDS", str(2 * 365 * 24 * 60 * 60)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+
+# Cookies: only the staff admin's session and the CSRF token of forms, both sent over HTTPS only, never readable
+# by scripts (the admin's script takes the token from its form), and not sent on other sites' cross-site
+# requests. In production their names carry the __Host- prefix, which browsers accept only from a secure
+# origin with no Domain, so no other site under the same domain can set or shadow them.
 SESSION_COOKIE_SECURE = not LOCAL
 CSRF_COOKIE_SECURE = not LOCAL
+SESSION_COOKIE_NAME = "sessionid" if LOCAL else "__Host-sessionid"
+CSRF_COOKIE_NAME = "csrftoken" if LOCAL else "__Host-csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A staff session ends when the browser closes, and in any case this long after signing in.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", str(8 * 60 * 60)))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PEEL_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # set by peel.security.headers, static files included
 X_FRAME_OPTIONS = "DENY"
 # Scripts, styles, fonts and images only from this site: no inline script or style anywhere.
 SECURE_CSP = {
@@ -235,6 +333,32 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+}
+# Powerful browser features this site never uses, refused to every origin including its own (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 # Email: consultation receipts. With EMAIL_HOST set, mail goes out through that SMTP server; without it, a
@@ -299,6 +423,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes's own lines mask who and where; peel.security logs each sign-in with both.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -9,13 +9,9 @@ from inspections.views import home
 
 from . import pages
 from .publishing.markdown_preview import markdown_preview
+from .security import twofactor
+from .security.views import security_txt
 from .sitemaps import SITEMAPS
-
-# The staff site's name (templates/admin/base_site.html shows it, with its own link to the public site).
-admin.site.site_header = "PEEL publishing"
-admin.site.site_title = "PEEL staff site"
-admin.site.index_title = "Dashboard"
-admin.site.site_url = None
 
 
 class FaviconView(RedirectView):
@@ -30,7 +26,9 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("", home, name="home"),
     path("admin/markdown-preview/", markdown_preview, name="admin-markdown-preview"),
+    path("admin/two-factor/", twofactor.set_up, name="admin-two-factor"),
     path("admin/", admin.site.urls),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("favicon.ico", FaviconView.as_view()),
     path("robots.txt", pages.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -24,7 +24,7 @@ def staff(django_user_model, *codenames, username="editor"):
     permissions = Permission.objects.filter(content_type__app_label="consultations", codename__in=codenames)
     user.user_permissions.set(permissions)
     client = Client()
-    client.login(username=username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -35,7 +35,7 @@ def staff(django_user_model, *codenames, username="editor"):
         Permission.objects.filter(content_type__app_label="consultations", codename__in=codenames)
     )
     client = Client()
-    client.login(username=username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -32,8 +32,7 @@ def test_admin_list_search_add_and_change_pages_load(admin_client, peel_data, mo
 @pytest.mark.django_db
 def test_staff_without_permissions_and_the_public_cannot_reach_the_admin(client, django_user_model):
     assert client.get(admin_url(Assessment, "changelist")).status_code == 302
-    django_user_model.objects.create_user("editor", password="a long enough password", is_staff=True)
-    client.login(username="editor", password="a long enough password")
+    client.force_login(django_user_model.objects.create_user("editor", is_staff=True))
     assert client.get(admin_url(Assessment, "changelist")).status_code == 403
 
 

@@ -459,7 +459,7 @@ def test_more_than_ten_thousand_rows_are_refused(admin_client, world):
 def staff(django_user_model, client, *codenames):
     user = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="inspections", codename__in=codenames))
-    client.login(username="editor", password=PASSWORD)
+    client.force_login(user)
     return user
 
 

@@ -82,7 +82,10 @@ def test_the_cookies_page_names_every_cookie_staff_get_when_they_sign_in(client,
     assert {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME} <= set(seen)
     for name in seen:
         assert name in page, f"the cookies page does not mention {name}"
-    assert "sessionid Keeps you signed in to the staff admin When you sign out, or after 2 weeks" in page
+    assert (
+        "sessionid Keeps you signed in to the staff admin "
+        "When you sign out or close your browser, and at most 8 hours after you sign in"
+    ) in page
     assert "csrftoken Protects the forms you send" in page
     assert "This website sets no cookies when you read it" in page
 
