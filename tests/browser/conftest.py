@@ -16,6 +16,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -97,9 +98,21 @@ def _finish(step):
         pytest.fail(f"manage.py {' '.join(args)} failed for the browser test server:\n{log.read_text()}", pytrace=False)
 
 
+@dataclass
+class BrowserServer:
+    url: str  # no trailing slash
+    env: dict  # what the server was started with, for starting another on the same database
+    root: Path  # its database, static files and logs
+
+
 @pytest.fixture(scope="session")
-def server_url(chromium_executable, tmp_path_factory):
+def server_url(browser_server):
     """Base URL (no trailing slash) of a production-like gunicorn serving the real PEEL data."""
+    return browser_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_server(chromium_executable, tmp_path_factory):
     if not (REPO / "static" / "build" / "peel.css").is_file():
         pytest.fail("static/build/peel.css is missing: run `make setup` to build the CSS first", pytrace=False)
     root = tmp_path_factory.mktemp("browser-server")
@@ -126,7 +139,7 @@ def server_url(chromium_executable, tmp_path_factory):
             break
     else:
         pytest.fail(f"gunicorn found no free port in 3 tries; logs in {root}", pytrace=False)
-    yield url
+    yield BrowserServer(url, env, root)
     stop(process)
 
 
