@@ -94,7 +94,7 @@ def assessment_detail(request, force, year):
 
 def _grades_with_year_before(assessment, previous_year):
     """The assessment's year's pillars in order, each with its ``question_count``; the assessment's published
-    judgments, each with its pillar, in the order they were recorded (as the page has always listed them); and
+    judgments, each with its pillar, in the year's order of pillars (whatever order they were recorded in); and
     its force's published judgments in ``previous_year`` (None for none) with theirs, to compare with. Two
     queries."""
     years = [assessment.year_id] + ([previous_year.pk] if previous_year else [])
@@ -111,6 +111,8 @@ def _grades_with_year_before(assessment, previous_year):
             current.append(judgment)
         else:
             earlier.append(judgment)
+    order = {pk: index for index, pk in enumerate(pillars)}
+    current.sort(key=lambda judgment: order.get(judgment.pillar_id, len(order)))
     return [p for p in pillars.values() if p.year_id == assessment.year_id], current, earlier
 
 

@@ -288,3 +288,17 @@ class TestTheRealDataIsShownHonestly:
     def test_an_assessment_links_to_the_inspectorates_own_report_page(self, client, peel_data):
         html = client.get("/forces/kent/2017/").content.decode()
         assert 'href="https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/peel-2017/kent/"' in html
+
+
+def test_an_assessment_lists_its_pillars_in_the_years_order_whatever_order_they_were_recorded_in(client):
+    year = make_year()
+    effectiveness, efficiency, legitimacy = (
+        make_pillar(year=year, name=name, slug=name.lower(), position=position)
+        for position, name in enumerate(("Effectiveness", "Efficiency", "Legitimacy"), start=1)
+    )
+    assessment = make_assessment(year=year)
+    for pillar in (legitimacy, effectiveness, efficiency):  # recorded last pillar first
+        make_judgment(assessment=assessment, pillar=pillar)
+    page = text_of(client.get(assessment.get_absolute_url()))
+    headings = [page.index(f"{name} Good") for name in ("Effectiveness", "Efficiency", "Legitimacy")]
+    assert headings == sorted(headings)
