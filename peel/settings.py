@@ -155,7 +155,7 @@ WSGI_APPLICATION = "peel.wsgi.application"
 # A PostgreSQL server that cannot be reached must fail a page within seconds (peel/outage.py answers 503), not
 # hold a worker while the operating system keeps trying: a connection attempt gives up after this long. A
 # connect_timeout given in the database's URL wins.
-db_connect_timeout = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+db_connect_timeout = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "").strip() or "3")
 
 
 def quick_to_give_up(database):
