@@ -20,8 +20,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env, log_path, *, workers=2):
-    """Gunicorn on a free port, or (None, url) when the port was taken between choosing and binding it."""
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the redirect is then the answer, as an HTTPError
+
+
+def start_gunicorn(env, log_path, *, workers=2, probe_headers=None):
+    """Gunicorn on a free port, or (None, url) when the port was taken between choosing and binding it.
+
+    It is ready when `/` answers 200. ``probe_headers`` go with that request: a Host the server allows and an
+    X-Forwarded-Proto, say, for a server with production's settings; `/` must then answer 200 itself, since a
+    redirect would point at that host, which is not this server.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
@@ -32,6 +42,9 @@ def start_gunicorn(env, log_path, *, workers=2):
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    probe = urllib.request.Request(f"{url}/", headers=probe_headers or {})  # noqa: S310
+    open_url = urllib.request.build_opener(_NoRedirects).open if probe_headers else urllib.request.urlopen
+    answer = "no answer"
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -39,15 +52,19 @@ def start_gunicorn(env, log_path, *, workers=2):
                 return None, url
             pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()[-3000:]}", pytrace=False)
         try:
-            with urllib.request.urlopen(f"{url}/", timeout=2) as response:  # noqa: S310
+            with open_url(probe, timeout=2) as response:
                 if response.status == 200:
                     return process, url
+                answer = f"{response.status} to GET /"
+        except urllib.error.HTTPError as error:
+            answer = f"{error.code} to GET /"
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.1)
     stop(process)
     pytest.fail(
-        f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{log_path.read_text()[-3000:]}", pytrace=False
+        f"gunicorn did not answer 200 within {SERVER_START_SECONDS} s ({answer}):\n{log_path.read_text()[-3000:]}",
+        pytrace=False,
     )
 
 
