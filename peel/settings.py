@@ -197,7 +197,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 
 def cache(prefix, max_entries):
     if REDIS_URL:
-        return {"BACKEND": "peel.caching.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+        return {
+            "BACKEND": "peel.caching.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+            # A Redis server gone silent must fail a request in seconds (pages are then answered without the
+            # cache), not hold it until gunicorn's timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": max_entries}}
 
 

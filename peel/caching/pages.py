@@ -18,6 +18,7 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -80,8 +81,11 @@ class PageCacheMiddleware:
         try:
             state = generation.state()
             kept = _kept(key, state["token"])
-        except Exception:  # an unreachable cache: answer without it
-            logger.warning("Page cache unavailable; answering without it", exc_info=True)
+        except Exception as error:  # an unreachable cache, or database: answer without it
+            # A database outage is logged once per request by peel.outage; here one line is enough.
+            logger.warning(
+                "Page cache unavailable; answering without it", exc_info=not isinstance(error, DatabaseError)
+            )
             return self.get_response(request)
         request.pages_unchanged_for = time.time() - state["since"]  # read by peel.database
         if kept is not None:
