@@ -380,6 +380,7 @@ def fetch(client, surface):
 # Routes that show no authored item but the consultation banner (read on five other pages).
 NOTHING_AUTHORED = {
     "robots-txt",
+    "security-txt",
     "accessibility",
     "cookies",
     "contact",
