@@ -6,6 +6,7 @@ from django.http import HttpResponseNotAllowed
 # Everything the site serves is read with GET or HEAD, and forms send POST. TRACE would echo a request back
 # (cookies included) and OPTIONS tells a prober nothing it needs; both, and any other method, get 405.
 METHODS = ("GET", "HEAD", "POST")
+API = "/api/"
 
 
 class SecurityHeadersMiddleware:
@@ -16,7 +17,8 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        allowed = request.method in METHODS
+        # The API refuses every method but GET and HEAD itself, in JSON like the rest of its answers.
+        allowed = request.method in METHODS or request.path.startswith(API)
         response = self.get_response(request) if allowed else HttpResponseNotAllowed(METHODS)
         response.headers.setdefault("Cross-Origin-Resource-Policy", settings.PEEL_CROSS_ORIGIN_RESOURCE_POLICY)
         return response

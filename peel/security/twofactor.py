@@ -20,7 +20,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as verify_session
@@ -76,7 +76,11 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(reverse("admin:index")) and needs_second_factor(request):
+        try:
+            staff_site = reverse("admin:index")
+        except NoReverseMatch:  # a URL configuration without the staff site
+            return self.get_response(request)
+        if request.path.startswith(staff_site) and needs_second_factor(request):
             open_paths = {reverse("admin:logout"), reverse("admin-two-factor"), reverse("admin:login")}
             if request.path not in open_paths:
                 if user_has_device(request.user):  # a session from before the app was set up elsewhere

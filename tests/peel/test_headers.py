@@ -135,12 +135,23 @@ def test_the_content_security_policy_allows_no_inline_script_and_no_framing(clie
     assert "unsafe" not in policy["style-src"]
 
 
-@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PUT", "DELETE", "PATCH", "CONNECT"])
-@pytest.mark.parametrize("url", ["/", "/forces/kent/", "/api/v1/forces/", "/static/images/favicon.svg", "/admin/"])
+METHODS = ["TRACE", "OPTIONS", "PUT", "DELETE", "PATCH", "CONNECT"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("url", ["/", "/forces/kent/", "/static/images/favicon.svg", "/admin/"])
 def test_methods_other_than_get_head_and_post_are_refused(client, db, method, url):
     answer = client.generic(method, url)
     assert answer.status_code == 405
     assert answer["Allow"] == "GET, HEAD, POST"
+    assert answer["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_api_refuses_them_in_json_like_its_other_answers(client, db, method):
+    answer = client.generic(method, "/api/v1/forces/")
+    assert answer.status_code == 405
+    assert answer["Content-Type"] == "application/json"
     assert answer["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
