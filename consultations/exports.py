@@ -10,6 +10,7 @@ stored as text.
 """
 
 import csv
+import re
 import tempfile
 import zoneinfo
 
@@ -17,7 +18,6 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from peel.downloads import neutralise
 
@@ -29,6 +29,9 @@ ABOUT_COLUMNS = ["reference", "sent (UK time)", "responding as", "name", "organi
 CHUNK = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IN_MEMORY_UP_TO = 2 * 1024 * 1024  # a bigger workbook spills from memory to disk while it is written
+# What XML 1.0 cannot hold, so an XLSX cannot either: control characters other than tab and the new lines, and
+# U+FFFE and U+FFFF (openpyxl's own ILLEGAL_CHARACTERS_RE leaves those two in, and the workbook will not open).
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class _Echo:
@@ -77,9 +80,10 @@ def csv_download(consultation):
 
 
 def _text_cell(sheet, value):
-    """A cell that holds text and only text: neutralised, without the control characters XML cannot carry,
-    and typed as a string, so a spreadsheet never evaluates it."""
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)))
+    """A cell that holds text and only text: neutralised, without the characters XML cannot carry, and typed as
+    a string, so a spreadsheet never evaluates it. The characters are left out first, so that text they stood
+    before ("\\x01=cmd|...") is neutralised as the cell will start."""
+    cell = WriteOnlyCell(sheet, value=neutralise(NOT_XML.sub("", neutralise(value))))
     cell.data_type = "s"
     return cell
 

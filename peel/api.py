@@ -140,6 +140,9 @@ class PublicViewSet(PublicAPI, viewsets.GenericViewSet):
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = None
+    # An object is named by its slug, as on the pages (Django's <slug:> converter): anything else in its place,
+    # a NUL byte say, which PostgreSQL would refuse with a 500, is an unknown address and a 404.
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from peel.authored_text import refuse_control_characters
 from peel.publishing.models import ChangeNote, Release
 
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -44,7 +45,11 @@ class ApproveChangeForm(forms.Form):
         help_text="For a correction to a page already public.",
     )
     change_note = forms.CharField(
-        label="What changed", required=False, max_length=300, help_text="As in “Effectiveness grade corrected”."
+        label="What changed",
+        required=False,
+        max_length=300,
+        validators=[refuse_control_characters],  # shown on the page and in the Atom feed
+        help_text="As in “Effectiveness grade corrected”.",
     )
     force_reason = forms.CharField(
         label="Reason for publishing your own edit",

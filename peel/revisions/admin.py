@@ -15,6 +15,7 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from peel.authored_text import AuthoredTextAdminMixin
 from peel.publishing import Publishable, Status
 from peel.revisions.compare import compare
 from peel.revisions.record import (
@@ -34,8 +35,9 @@ class _ShownNotSaved(Exception):
         self.response = response
 
 
-class RevisionAdminMixin(VersionAdmin):
-    """History, comparison, "Restore as draft" and the lost-update guard for a model's admin.
+class RevisionAdminMixin(AuthoredTextAdminMixin, VersionAdmin):
+    """History, comparison, "Restore as draft" and the lost-update guard for a model's admin; and, as for every
+    authored model's admin, text fields that refuse control characters (``peel.authored_text``).
 
     Register the model with ``register()`` before its admin class is built. A model that needs its own change
     form template should extend ``admin/revisions/change_form.html``, which carries the revision the form was

@@ -19,6 +19,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
@@ -44,6 +45,14 @@ class StaffLoginForm(AdminAuthenticationForm):
         required=False,
         help_text="Leave this empty if you have not set up an authenticator app yet.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django sets the username's max_length after the field is made, so nothing checks it: a longer name
+        # reached authenticate(), and django-axes's record of the failure (a 255-character column) made a 500 on
+        # PostgreSQL. No account has such a name; it is refused with a message before anyone is looked up.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def clean(self):
         cleaned = super().clean()  # the password, and django-axes's lockout
