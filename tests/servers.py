@@ -75,3 +75,19 @@ def stop(process):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def manage(env, root, *args):
+    """Start `manage.py <args>` for a test server, with its output in <root>/<command>.log; wait with finish()."""
+    log = root / f"{args[0]}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", *args], cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    return process, log, args
+
+
+def finish(step):
+    process, log, args = step
+    if process.wait():
+        pytest.fail(f"manage.py {' '.join(args)} failed for the test server:\n{log.read_text()}", pytrace=False)

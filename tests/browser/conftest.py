@@ -14,15 +14,13 @@ import os
 # in the same pytest process (the database tests run after these) raises SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
 from tests.browser.axe import AXE_SCRIPT, assert_no_axe_violations  # noqa: E402
-from tests.servers import start_gunicorn, stop  # noqa: E402
+from tests.servers import finish, manage, start_gunicorn, stop  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PEEL_CHROMIUM") or "/usr/bin/chromium"
@@ -82,22 +80,6 @@ def chromium_executable():
     return CHROMIUM
 
 
-def _manage(env, root, *args):
-    """Start `manage.py <args>` with its output in <root>/<command>.log; wait for it with _finish()."""
-    log = root / f"{args[0]}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", *args], cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    return process, log, args
-
-
-def _finish(step):
-    process, log, args = step
-    if process.wait():
-        pytest.fail(f"manage.py {' '.join(args)} failed for the browser test server:\n{log.read_text()}", pytrace=False)
-
-
 @dataclass
 class BrowserServer:
     url: str  # no trailing slash
@@ -125,14 +107,14 @@ def browser_server(chromium_executable, tmp_path_factory):
         PYTHONUNBUFFERED="1",
     )
     # collectstatic needs no database, so it runs while the database is built and loaded.
-    collectstatic = _manage(env, root, "collectstatic", "--noinput", "-v0")
-    _finish(_manage(env, root, "migrate", "--noinput", "-v0"))
-    _finish(_manage(env, root, "load_peel_data"))
-    _finish(_manage(env, root, "load_consultations"))
+    collectstatic = manage(env, root, "collectstatic", "--noinput", "-v0")
+    finish(manage(env, root, "migrate", "--noinput", "-v0"))
+    finish(manage(env, root, "load_peel_data"))
+    finish(manage(env, root, "load_consultations"))
     staff_env = {**env, "PEEL_STAFF_PASSWORD": STAFF_PASSWORD}
     for username, role in STAFF.items():
-        _finish(_manage(staff_env, root, "add_staff", username, "--role", role))
-    _finish(collectstatic)
+        finish(manage(staff_env, root, "add_staff", username, "--role", role))
+    finish(collectstatic)
     for attempt in range(3):
         process, url = start_gunicorn(env, root / f"gunicorn-{attempt}.log")
         if process:

@@ -18,14 +18,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management.utils import get_random_secret_key
 
-from tests.servers import start_gunicorn, stop
+from tests.servers import finish, manage, start_gunicorn, stop
 
 REPO = Path(__file__).resolve().parents[2]
 OBSERVATORY = REPO / "tests" / "peel" / "observatory.mjs"
@@ -75,22 +74,6 @@ def observatory_missing():
     return None
 
 
-def _manage(env, root, *args):
-    """Start `manage.py <args>` with its output in <root>/<command>.log; wait for it with _finish()."""
-    log = root / f"{args[0]}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", *args], cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    return process, log, args
-
-
-def _finish(step):
-    process, log, args = step
-    if process.wait():
-        pytest.fail(f"manage.py {' '.join(args)} failed for the test server:\n{log.read_text()}", pytrace=False)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The port of a gunicorn serving the site for HOST with production's settings, behind a (pretend) proxy."""
@@ -107,11 +90,11 @@ def server(tmp_path_factory):
         PEEL_PAGE_CACHE="false",
         PYTHONUNBUFFERED="1",
     )
-    collectstatic = _manage(env, root, "collectstatic", "--noinput", "-v0")  # no database: runs alongside
-    _finish(_manage(env, root, "migrate", "--noinput", "-v0"))
-    _finish(_manage(env, root, "load_peel_data"))
-    _finish(_manage(env, root, "load_consultations"))
-    _finish(collectstatic)
+    collectstatic = manage(env, root, "collectstatic", "--noinput", "-v0")  # no database: runs alongside
+    finish(manage(env, root, "migrate", "--noinput", "-v0"))
+    finish(manage(env, root, "load_peel_data"))
+    finish(manage(env, root, "load_consultations"))
+    finish(collectstatic)
     probe = {"Host": HOST, "X-Forwarded-Proto": "https"}
     for attempt in range(3):
         process, url = start_gunicorn(env, root / f"gunicorn-{attempt}.log", workers=1, probe_headers=probe)
