@@ -6,8 +6,9 @@ threads in each; GUNICORN_BIND (default 127.0.0.1:8000, or 0.0.0.0:$PORT when a 
 listens; GUNICORN_TIMEOUT (default 30 s) how long a request may take before its worker is restarted.
 
 The page cache must be shared by every process that serves the site, or a publish seen by one worker would not
-drop the pages another keeps. With more than one worker and no REDIS_URL, it is therefore switched off (unless
-PEEL_PAGE_CACHE says otherwise), and the log says so.
+drop the pages another keeps; so must the site facts each process keeps (peel/caching/kept.py). With more than
+one worker and no REDIS_URL, both are therefore switched off (unless PEEL_PAGE_CACHE or PEEL_KEEP_SITE_FACTS
+says otherwise), and the log says so.
 """
 
 import gc
@@ -62,10 +63,14 @@ def post_worker_init(worker):
 
 def on_starting(server):
     workers = server.cfg.workers  # the command line's --workers wins over this file's
-    if workers > 1 and not os.environ.get("REDIS_URL", "").strip() and "PEEL_PAGE_CACHE" not in os.environ:
-        os.environ["PEEL_PAGE_CACHE"] = "false"
-        logging.getLogger("gunicorn.error").warning(
-            "%d workers and no REDIS_URL: the page cache is off, since each worker's own memory would not hear "
-            "of a publish made through another. Set REDIS_URL to share one cache.",
-            workers,
-        )
+    if workers > 1 and not os.environ.get("REDIS_URL", "").strip():
+        kept = [name for name in ("PEEL_PAGE_CACHE", "PEEL_KEEP_SITE_FACTS") if name not in os.environ]
+        for name in kept:
+            os.environ[name] = "false"
+        if kept:
+            logging.getLogger("gunicorn.error").warning(
+                "%d workers and no REDIS_URL: %s off, since each worker's own memory would not hear of a publish "
+                "made through another. Set REDIS_URL to share one cache.",
+                workers,
+                " and ".join(kept),
+            )

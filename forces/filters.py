@@ -36,6 +36,14 @@ class ForceFilter(django_filters.FilterSet):
             field = self.form.fields["region"]
             field.widget.choices = [("", field.empty_label)] + [(region.slug, str(region)) for region in regions]
 
+    def forces(self, every):
+        """The forces this filter keeps, as a list: ``every()`` (every force, in the order wanted, as
+        ``forces.reference.forces`` keeps them) when no name or region narrows them; else read through ``qs``."""
+        self.form.is_valid()
+        if any(self.form.cleaned_data.get(name) for name in ("q", "region")):
+            return list(self.qs)
+        return every()
+
     def search(self, queryset, name, value):
         return queryset.search(value)
 

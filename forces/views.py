@@ -3,9 +3,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from inspections import reference as inspection_reference
 from inspections.compare import compare_url
 from inspections.history import grade_history, history_rows
-from inspections.models import Assessment, InspectionYear, Pillar, PillarJudgment, Report, headline_year
+from inspections.models import Assessment, PillarJudgment, Report, headline_year
 from inspections.rows import COLUMNS
 from inspections.tables import YearRow, columns_for, year_rows
 from inspections.year_table import year_grades
@@ -13,8 +14,9 @@ from peel.breadcrumbs import breadcrumbs
 from peel.downloads import download, refusal
 from peel.publishing import published_q
 
+from . import reference
 from .filters import ForceFilter, YearChoiceForm
-from .models import Force, KeyFact, Region
+from .models import Force
 
 
 @require_safe
@@ -24,14 +26,14 @@ def force_list(request):
     forces = ForceFilter(
         request.GET,
         queryset=Force.objects.select_related("region").order_by("region__name", "short_name"),
-        regions=list(Region.objects.all()),
+        regions=reference.regions(),
     )
-    years = InspectionYear.objects.coverage()
+    years = inspection_reference.published_years()
     choice = YearChoiceForm(request.GET, years=years, default=headline_year(years))
     year = choice.chosen
-    shown = list(forces.qs)
+    shown = forces.forces(reference.forces)
     if year:
-        pillars = list(Pillar.objects.filter(year=year).order_by("position", "id"))
+        pillars = inspection_reference.pillar_lists(year.pk)[year.pk]
         columns = columns_for(pillars)
         assessments = year_grades(year, pillars)
         for force in shown:
@@ -53,12 +55,13 @@ def force_list(request):
 
 @require_safe
 def force_detail(request, force):
-    # The force and the others in its region (to compare with), in one query.
-    region = list(Force.objects.select_related("region").filter(region__forces__slug=force).order_by("short_name"))
-    force = next((other for other in region if other.slug == force), None)
+    # The force and the others in its region (to compare with): one query, or none with the forces kept.
+    every = reference.forces()
+    force = next((other for other in every if other.slug == force), None)
+    region = [other for other in every if force and other.region_id == force.region_id]
     if force is None:
         raise Http404("No such force")
-    years = list(InspectionYear.objects.published())
+    years = inspection_reference.years()[::-1]  # oldest first
     assessments = _assessments_with_grades(force)
     latest = max(assessments, key=lambda a: a.year.first_year, default=None)
     history = grade_history(years, assessments)
@@ -74,12 +77,10 @@ def force_detail(request, force):
         "assessments": sorted(assessments, key=lambda a: a.year.first_year),
         "years": years,
         "history": history,
-        "key_facts": KeyFact.objects.latest_for(force),
         "reports": list(Report.objects.published().filter(force=force).select_related("year")),
         "compare_with": [(other, compare_url(force, other)) for other in region if other != force],
         "compare_start": compare_url(start=force),
-        "context_points": list(force.context_points.order_by("position", "id")),
-        "plan_priorities": list(force.plan_priorities.order_by("position", "id")),
+        **reference.force_context(force.pk),
         "breadcrumbs": breadcrumbs(("Police forces", reverse("forces:force-list")), (force.short_name, None)),
         "nav_section": "forces",
     }

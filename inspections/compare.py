@@ -7,25 +7,29 @@ the same ``compare_forces()``, so they hold the same grades in the same order. S
 and years.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from forces.models import Force
+from forces import reference as force_reference
 from peel.breadcrumbs import breadcrumbs
+from peel.caching.kept import kept
 from peel.downloads import download, refusal
 from peel.publishing import published_q
 
+from . import reference
 from .history import change_between, grade_distribution
 from .marks import grade_with_change
-from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, InspectionYear, Pillar, PillarJudgment
+from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, PillarJudgment
 from .rows import COLUMNS, grade_row
 from .tables import Judgment, bar_segments, bar_shapes
 
@@ -54,12 +58,19 @@ class ForcesField(forms.MultipleChoiceField):
             raise ValidationError("Choose no more than six forces", code="too_many")
 
 
-@dataclass(frozen=True)
-class Option:
-    id: str
-    slug: str
-    label: str
-    checked: bool
+@functools.lru_cache(maxsize=4096)
+def checkbox(option_id, slug, label, checked):
+    """One force's checkbox in the picker, made once per force and state: a page may list hundreds of forces,
+    and a template's loop over them costs more than the comparison itself."""
+    return format_html(
+        '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="{}" name="force" '
+        'type="checkbox" value="{}"{}><label class="govuk-label govuk-checkboxes__label" for="{}">{}</label></div>',
+        option_id,
+        slug,
+        mark_safe(" checked") if checked else "",  # noqa: S308 - a constant
+        option_id,
+        label,
+    )
 
 
 class CompareForm(forms.Form):
@@ -89,17 +100,17 @@ class CompareForm(forms.Form):
         return [self.by_slug[slug] for slug in self.cleaned_data["force"]] if self.is_valid() else []
 
     def options(self):
-        """Checkboxes by region: (region name, options), each option ticked when it was asked for. The first
-        has the field's own id, which the error summary links to; the rest follow GOV.UK's numbering."""
+        """Checkboxes by region: (region name, its checkboxes' markup), each ticked when it was asked for. The
+        first has the field's own id, which the error summary links to; the rest follow GOV.UK's numbering."""
         ticked = set(self.values) | {self.start}
         groups, n = [], 0
         for region, forces in self.regions.items():
-            options = []
+            boxes = []
             for force in forces:
                 n += 1
                 option_id = self["force"].auto_id + (f"-{n}" if n > 1 else "")
-                options.append(Option(option_id, force.slug, force.short_name, force.slug in ticked))
-            groups.append((region, options))
+                boxes.append(checkbox(option_id, force.slug, force.short_name, force.slug in ticked))
+            groups.append((region, mark_safe("".join(boxes))))  # noqa: S308 - each made by format_html
         return groups
 
 
@@ -126,6 +137,33 @@ class PillarRow:
     cells: list
     distribution: dict
 
+    @property
+    def cells_html(self):
+        """The row's cells as the table shows them, a force's grade each and then every force's: made here,
+        since a template per cell costs more than the rest of the comparison."""
+        cells = [grade_cell(c.force.short_name, c.tag, c.grade_status[1]) for c in self.cells]
+        distribution = format_html(
+            '<td class="govuk-table__cell peel-compare-table__all"><span class="peel-cell-label">England and Wales: '
+            '</span><span class="peel-compare-dist"><svg class="peel-compare-dist__bar" width="100%" height="22" '
+            'aria-hidden="true" focusable="false">{}</svg><span class="peel-compare-dist__text">{}</span></span></td>',
+            self.distribution["bar"],
+            self.distribution["text"],
+        )
+        return mark_safe("".join([*cells, distribution]))  # noqa: S308 - each made by format_html
+
+
+@functools.lru_cache(maxsize=4096)
+def grade_cell(force_name, tag, status):
+    """A force's cell: its name (shown only on a narrow screen), then its grade's tag and how it changed, or
+    the words for no grade."""
+    value = tag or format_html('<span class="peel-no-data">{}</span>', status)
+    return format_html(
+        '<td class="govuk-table__cell peel-compare-table__grade"><span class="peel-cell-label">{}: </span>'
+        '<span class="peel-compare-table__value">{}</span></td>',
+        force_name,
+        value,
+    )
+
 
 @dataclass
 class YearComparison:
@@ -142,9 +180,10 @@ class YearComparison:
 
 def compare_forces(forces, *, force_count):
     """Every published year's table for ``forces``, newest first, with the distribution of grades among all
-    ``force_count`` forces. Five queries."""
-    pillars = Prefetch("pillars", queryset=Pillar.objects.order_by("position", "id"), to_attr="pillar_list")
-    years = list(InspectionYear.objects.published().order_by("first_year").prefetch_related(pillars))
+    ``force_count`` forces. Two queries, and four more unless the years, their pillars and questions and the
+    counts of grades are kept (``reference``)."""
+    years = reference.years()[::-1]  # oldest first
+    pillars_by_year = reference.pillars_by_year()
     by_id = {year.pk: year for year in years}
     by_force = {force.pk: force for force in forces}
     assessments = {}
@@ -155,7 +194,7 @@ def compare_forces(forces, *, force_count):
         assessment.judgments = {}
         assessments[assessment.pk] = assessment
     # The assessments' published judgments, as the table's cells need them (tables.Judgment, by pillar slug).
-    pillars = {pillar.pk: pillar for year in years for pillar in year.pillar_list}
+    pillars = {pillar.pk: pillar for year in years for pillar in pillars_by_year.get(year.pk, [])}
     judgments = PillarJudgment.objects.filter(published_q(), assessment__in=list(assessments)).order_by()
     for pk, assessment, pillar, grade, not_graded, source_url in judgments.values_list(
         "pk", "assessment", "pillar", "grade", "not_graded", "source_url"
@@ -164,20 +203,32 @@ def compare_forces(forces, *, force_count):
             pillar = pillars[pillar]
             judgment = Judgment(pk, grade, source_url, graded=pillar.graded, not_graded=not_graded, pillar=pillar)
             assessments[assessment].judgments[pillar.slug] = judgment
-    counts = list(PillarJudgment.objects.published().grade_counts())
-    return arrange(years, forces, list(assessments.values()), counts, force_count=force_count)
+    build = functools.partial(_distributions, years, pillars_by_year)  # kept for each number of forces
+    distributions = kept("compare distributions", build, force_count)
+    return arrange(years, pillars_by_year, forces, list(assessments.values()), distributions)
 
 
-def arrange(years, forces, assessments, counts, *, force_count):
-    """The tables from years (oldest first, with their pillars in order as ``pillar_list``), assessments
-    carrying their published judgments by pillar slug as ``judgments`` and ``grade_counts()`` rows for all
-    years. A grade is compared only with the same force's grade for the same pillar (by slug) in the year
-    straight before, and never across a change of scale."""
+def _distributions(years, pillars_by_year, force_count):
+    """How all ``force_count`` forces were graded on each graded pillar of ``years`` (every published year), by
+    pillar id."""
+    counts_by_pillar = defaultdict(list)
+    for row in reference.grade_counts():
+        counts_by_pillar[row["pillar_id"]].append(row)
+    return {
+        pillar.pk: distribution_for(counts_by_pillar[pillar.pk], year, force_count=force_count)
+        for year in years
+        for pillar in pillars_by_year.get(year.pk, [])
+        if pillar.graded
+    }
+
+
+def arrange(years, pillars_by_year, forces, assessments, distributions):
+    """The tables from years (oldest first) with their pillars in order (by year id), assessments carrying
+    their published judgments by pillar slug as ``judgments``, and how every force was graded on each pillar
+    (by pillar id, from ``_distributions``). A grade is compared only with the same force's grade for the same
+    pillar (by slug) in the year straight before, and never across a change of scale."""
     by_key = {(a.force_id, a.year_id): a for a in assessments}
     judgments = {key: a.judgments for key, a in by_key.items()}
-    counts_by_pillar = defaultdict(list)
-    for row in counts:
-        counts_by_pillar[row["pillar_id"]].append(row)
     tables, previous = [], None
     for year in years:
         comparable = year.is_comparable_with(previous)
@@ -187,7 +238,7 @@ def arrange(years, forces, assessments, counts, *, force_count):
             columns=[(force, by_key.get((force.pk, year.pk))) for force in forces],
             framework_changed=previous is not None and not comparable,
         )
-        for pillar in year.pillar_list:
+        for pillar in pillars_by_year.get(year.pk, []):
             if not pillar.graded:
                 table.ungraded.append(pillar)
                 continue
@@ -197,8 +248,7 @@ def arrange(years, forces, assessments, counts, *, force_count):
                 before = judgments.get((force.pk, previous.pk), {}).get(pillar.slug) if comparable else None
                 change = change_between(judgment, before, year=year, previous_year=previous)
                 cells.append(Cell(force, assessment, judgment, change))
-            distribution = distribution_for(counts_by_pillar[pillar.pk], year, force_count=force_count)
-            table.rows.append(PillarRow(pillar, cells, distribution))
+            table.rows.append(PillarRow(pillar, cells, distributions[pillar.pk]))
         tables.append(table)
         previous = year
     return tables[::-1]
@@ -249,7 +299,7 @@ def download_rows(tables, absolute):
 
 @require_safe
 def compare(request):
-    forces = list(Force.objects.select_related("region").order_by("region__name", "short_name"))
+    forces = force_reference.forces()
     form = CompareForm(request.GET, forces=forces)
     chosen = form.chosen
     fmt = request.GET.get("format", "")

@@ -5,11 +5,13 @@ same order. Nothing here queries the database: the view fetches the year, its pi
 published assessments, and this arranges them.
 """
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from forces.addresses import address
@@ -76,7 +78,7 @@ class TableAssessment:
 def columns_for(pillars, *, level="pillar", only=""):
     """The graded columns of a year: its graded pillars, or each graded question of every pillar (a pillar
     with no graded question keeps its own column), limited to the pillar whose slug is ``only``. Each pillar
-    carries its questions in order as ``question_list`` (read them with ``with_questions()``)."""
+    carries its questions in order as ``question_list`` (as ``reference.year_pillars()`` gives them)."""
     columns = []
     for pillar in pillars:
         if only and pillar.slug != only:
@@ -120,10 +122,28 @@ class YearRow:
         self.recorded = sum(1 for _, tag in self.shown if tag)
         self.missing = len(self.cells) - self.recorded
 
+    @property
+    def cells_html(self):
+        """The row's cells as a year's table shows them: built here, since a template's loop over every cell of
+        every force costs more than the rest of the page."""
+        return mark_safe("".join(table_cell(name, tag) for name, tag in self.shown))  # noqa: S308 - escaped below
+
     @cached_property
     def url(self):
         """The row's link: the force's assessment that year, or the force's page when it has none."""
         return (self.assessment or self.force).get_absolute_url()
+
+
+@functools.lru_cache(maxsize=1024)
+def table_cell(name, tag):
+    """A cell of a year's table: its column's name (shown only on a narrow screen) and the grade's tag, or a
+    dash that says "No grade recorded" for no grade. There are few of each, so each cell is made once."""
+    if tag:
+        return format_html('<td class="govuk-table__cell"><span class="peel-cell-label">{}: </span>{}</td>', name, tag)
+    return mark_safe(  # noqa: S308 - constant markup
+        '<td class="govuk-table__cell peel-year-table__cell--empty"><span class="peel-no-data">'
+        '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">No grade recorded</span></span></td>'
+    )
 
 
 def _cells(assessment, columns):

@@ -1,26 +1,29 @@
-from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from forces.models import KeyFact, Region
+from forces import reference as force_reference
 from peel.breadcrumbs import breadcrumbs
+from peel.caching.kept import keeping
 from peel.downloads import download, refusal
+from peel.publishing import published_q
 from peel.publishing.changes import is_about, last_updated, public_notes
 
+from . import reference
 from .history import changes_for, grade_distribution
-from .models import Assessment, InspectionYear, Pillar, PillarJudgment, Report, headline_year
+from .models import Assessment, PillarJudgment, Report, headline_year
 from .rows import COLUMNS
 from .year_table import YearTable
 
 
 @require_safe
 def home(request):
-    years = InspectionYear.objects.coverage()
+    years = reference.published_years()
     year = headline_year(years)
     glance = []
     if year:
-        counts = PillarJudgment.objects.published().for_year(year).grade_counts()
+        counts = reference.year_grade_counts(year.pk)
         glance = grade_distribution(counts, year.allowed_grades, force_count=year.force_count)
     newer = [y for y in years if year and y.first_year > year.first_year and y.graded_force_count]
     context = {"year": year, "glance": glance, "newer": newer, "years": years, "nav_section": "home"}
@@ -29,18 +32,20 @@ def home(request):
 
 @require_safe
 def year_list(request):
-    years = InspectionYear.objects.coverage()
+    years = reference.published_years()
     context = {"years": years, "breadcrumbs": breadcrumbs(("PEEL years", None)), "nav_section": "years"}
     return render(request, "inspections/year_list.html", context)
 
 
 @require_safe
 def year_detail(request, year):
-    year = get_object_or_404(InspectionYear.objects.published(), slug=year)
+    year = reference.published_year(year)
+    if year is None:
+        raise Http404("No such published year.")
     fmt = request.GET.get("format", "")
     if fmt and (refused := refusal(fmt)):
         return refused
-    table = YearTable(request.GET, year, regions=None if fmt else list(Region.objects.all()))
+    table = YearTable(request.GET, year, regions=None if fmt else force_reference.regions())
     if fmt:
         rows = table.download_rows(request.build_absolute_uri)
         return download(rows, COLUMNS, fmt=fmt, filename=f"peel-{year.slug}-{table.level}-grades")
@@ -59,9 +64,10 @@ def year_detail(request, year):
 
 @require_safe
 def assessment_detail(request, force, year):
-    assessment = get_object_or_404(Assessment.objects.published().for_page(), force__slug=force, year__slug=year)
-    force, year = assessment.force, assessment.year
-    previous_year = InspectionYear.objects.previous_to(year)
+    assessment = _published_assessment(force, year)
+    year = assessment.year
+    force = assessment.force
+    previous_year = reference.previous_year(year)
     pillars, judgments, earlier = _grades_with_year_before(assessment, previous_year)
     changes_for(judgments, earlier, year=year, previous_year=previous_year)
     judged = {j.pillar_id for j in judgments}
@@ -78,10 +84,8 @@ def assessment_detail(request, force, year):
         "change_notes": notes,
         "last_updated": last_updated(notes),  # the page has no date of its own until a major change
         "missing_pillars": [p for p in pillars if p.graded and p.pk not in judged],
-        "reports": list(Report.objects.published().filter(force=force, year=year)),
-        "key_facts": KeyFact.objects.latest_for(force),
-        "context_points": list(force.context_points.order_by("position", "id")),
-        "plan_priorities": list(force.plan_priorities.order_by("position", "id")),
+        "reports": list(Report.objects.filter(published_q(), force=force, year=year)),  # a published year
+        **force_reference.force_context(force.pk),
         "breadcrumbs": breadcrumbs(
             ("Police forces", reverse("forces:force-list")),
             (force.short_name, force.get_absolute_url()),
@@ -92,16 +96,31 @@ def assessment_detail(request, force, year):
     return render(request, "inspections/assessment_detail.html", context)
 
 
+def _published_assessment(force_slug, year_slug):
+    """The published assessment of a force in a published year (or a 404), with its force, year and inspector.
+    One query, which need not check the year where the published years are kept."""
+    assessments = Assessment.objects.for_page()
+    if not keeping():
+        return get_object_or_404(assessments.published(), force__slug=force_slug, year__slug=year_slug)
+    year = reference.published_year(year_slug)
+    if year is None:
+        raise Http404("No such published year.")
+    assessment = get_object_or_404(assessments.filter(published_q()), force__slug=force_slug, year=year)
+    assessment.year = year
+    return assessment
+
+
 def _grades_with_year_before(assessment, previous_year):
     """The assessment's year's pillars in order, each with its ``question_count``; the assessment's published
     judgments, each with its pillar, in the year's order of pillars (whatever order they were recorded in); and
     its force's published judgments in ``previous_year`` (None for none) with theirs, to compare with. Two
-    queries."""
+    queries, or one with the pillars kept (``reference.pillar_lists``)."""
     years = [assessment.year_id] + ([previous_year.pk] if previous_year else [])
-    pillars = Pillar.objects.filter(year__in=years).annotate(question_count=Count("questions"))
-    pillars = {pillar.pk: pillar for pillar in pillars.order_by("position", "id")}
-    judgments = PillarJudgment.objects.published().filter(assessment__force=assessment.force_id)
-    judgments = judgments.filter(assessment__year__in=years)
+    by_year = reference.pillar_lists(*years)
+    pillars = {pillar.pk: pillar for year in years for pillar in by_year[year]}
+    # Both years are published: the judgment and its assessment must be too.
+    judgments = PillarJudgment.objects.filter(published_q(), published_q("assessment__"))
+    judgments = judgments.filter(assessment__force=assessment.force_id, assessment__year__in=years)
     current, earlier = [], []
     for judgment in judgments.order_by("pk"):
         if judgment.pillar_id in pillars:  # always, unless a judgment was saved against another year's pillar
@@ -111,9 +130,9 @@ def _grades_with_year_before(assessment, previous_year):
             current.append(judgment)
         else:
             earlier.append(judgment)
-    order = {pk: index for index, pk in enumerate(pillars)}
+    order = {pillar.pk: index for index, pillar in enumerate(by_year[assessment.year_id])}
     current.sort(key=lambda judgment: order.get(judgment.pillar_id, len(order)))
-    return [p for p in pillars.values() if p.year_id == assessment.year_id], current, earlier
+    return by_year[assessment.year_id], current, earlier
 
 
 @require_safe
@@ -125,7 +144,7 @@ def pillar_detail(request, force, year, pillar):
         pillar__slug=pillar,
     )
     assessment = judgment.assessment
-    previous_year = InspectionYear.objects.previous_to(assessment.year)
+    previous_year = reference.previous_year(assessment.year)
     earlier = []
     if previous_year:
         earlier = PillarJudgment.objects.published().filter(

@@ -1,21 +1,15 @@
 """Everything a year's table shows, read once from the database for the page, its downloads and the API."""
 
-from django.db.models import Prefetch
 from django.utils.functional import cached_property
 
+from forces import reference as force_reference
 from forces.models import Force
 
+from . import reference
 from .filters import YearTableFilter
-from .models import PillarJudgment, Question, QuestionJudgment
+from .models import PillarJudgment, QuestionJudgment
 from .rows import grade_row
 from .tables import Judgment, TableAssessment, columns_for, grade_key, grade_summary, year_rows
-
-
-def with_questions(pillars):
-    """A year's pillars (a Pillar queryset) in order, each with its questions in order as ``question_list``.
-    Two queries."""
-    questions = Prefetch("questions", queryset=Question.objects.order_by("number"), to_attr="question_list")
-    return list(pillars.order_by("position", "id").prefetch_related(questions))
 
 
 def year_grades(year, pillars, *, answers=False):
@@ -48,13 +42,15 @@ def year_grades(year, pillars, *, answers=False):
 
 class YearTable:
     """A published year's table for a query string: its columns, its rows (forces with a grade recorded in
-    one of its columns), the forces with none, and a summary of the grades per column. Four queries (five at
-    question level, one more to check a chosen region), all made here: nothing is read later. ``regions``, when
-    given, are the region filter's choices, so that showing the filter's form makes no query of its own."""
+    one of its columns), the forces with none, and a summary of the grades per column. Its grades are one query
+    (two at question level); the pillars, questions and forces are three more unless kept (``reference``), and a
+    search by name or region reads the forces it keeps (and checks a chosen region). All are made here: nothing
+    is read later. ``regions``, when given, are the region filter's choices, so that showing the filter's form
+    makes no query of its own."""
 
     def __init__(self, data, year, *, regions=None):
         self.year = year
-        self.pillars = with_questions(year.pillars.all())
+        self.pillars = reference.year_pillars(year.pk)
         forces = Force.objects.select_related("region")
         self.filter = YearTableFilter(data, forces, year=year, pillars=self.pillars, regions=regions)
         self.level = self.filter.choice("level", "pillar")
@@ -64,7 +60,7 @@ class YearTable:
         self.grades = self.filter.choice("grade", [])
         self.columns = columns_for(self.pillars, level=self.level, only=self.filter.choice("pillar"))
 
-        forces = list(self.filter.qs)
+        forces = self.filter.forces(force_reference.forces)
         assessments = year_grades(year, self.pillars, answers=self.level == "question")
         for force in forces:
             if force.pk in assessments:

@@ -8,13 +8,14 @@ class PeelConfig(AppConfig):
     name = "peel"
 
     def ready(self):
-        from peel.caching import checks, generation, watch  # noqa: F401 - checks registers itself
+        from peel.caching import checks, generation, kept, watch  # noqa: F401 - checks registers itself
         from peel.security import checks as security_checks  # noqa: F401 - registers itself
         from peel.security import logins  # noqa: F401 - its receivers log every sign-in
 
         connection_created.connect(watch.install, dispatch_uid="peel.caching.watch")
         # Settings change only in tests (a server restarts with new ones, and pages are filed by code version).
         setting_changed.connect(generation.on_setting_changed, dispatch_uid="peel.caching.settings")
+        setting_changed.connect(kept.forget, dispatch_uid="peel.caching.kept")
 
 
 class PeelAdminConfig(AdminConfig):

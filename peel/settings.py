@@ -238,6 +238,9 @@ PEEL_PAGE_CACHE_SECONDS = int(os.environ.get("PEEL_PAGE_CACHE_SECONDS", "600")) 
 # With Redis, the pages each process keeps in its own memory as well, so that serving one needs no round trip.
 PEEL_PAGE_CACHE_NEARBY = int(os.environ.get("PEEL_PAGE_CACHE_NEARBY", "200"))
 PEEL_PAGE_BROWSER_SECONDS = int(os.environ.get("PEEL_PAGE_BROWSER_SECONDS", "60"))  # Cache-Control max-age
+# The years, pillars, regions, forces and open consultations that nearly every page reads, worked out once per
+# content token in each process (peel/caching/kept.py): on where the page cache would be, for the same reason.
+PEEL_KEEP_SITE_FACTS = env_bool("PEEL_KEEP_SITE_FACTS", bool(REDIS_URL) or not LOCAL)
 
 # Staff sign-in. django-axes counts failures per address and per username: five in a row lock that address,
 # or that username from anywhere, for 15 minutes (DJANGO_LOGIN_COOLOFF_MINUTES). A password cannot be guessed

@@ -25,15 +25,18 @@ def _empty_caches(settings):
     from django.core.cache import caches
 
     settings.PEEL_PAGE_CACHE = True
+    settings.PEEL_KEEP_SITE_FACTS = True  # setting it forgets what an earlier test kept
     for cache in caches.all():
         cache.clear()
 
 
 @pytest.fixture
 def uncached(settings):
-    """Pages rendered afresh on every request: for counting a page's own queries. (With the page cache on, the
-    first request after a change also makes the one query that works out when the next scheduled change is.)"""
+    """Pages rendered afresh on every request, reading everything they show: for counting a page's own queries.
+    (With the page cache on, the first request after a change also makes the one query that works out when the
+    next scheduled change is; with site facts kept, later requests skip the years, pillars and the like.)"""
     settings.PEEL_PAGE_CACHE = False
+    settings.PEEL_KEEP_SITE_FACTS = False
 
 
 @pytest.fixture

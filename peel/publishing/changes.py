@@ -15,6 +15,7 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from peel.caching.kept import keeping, kept
 from peel.publishing.models import ChangeNote
 
 NOTE_LENGTH = ChangeNote._meta.get_field("note").max_length
@@ -58,20 +59,38 @@ def _of_type(model, ids):
 
 def public_notes(items, now=None):
     """The major notes about ``items`` (say an assessment and its pillar judgments) that are public at ``now``,
-    newest first, as a list. One query however many items there are; none for no items.
+        newest first, as a list. One query however many items there are; none for no items, nor (with site facts
+    kept, ``peel.caching.kept``) when none of them has a note.
 
-    The caller must pass only items the public can see now: a note about an item that is not public must not
-    be shown, and this does not check it. Read the items through their ``published()`` querysets.
+        The caller must pass only items the public can see now: a note about an item that is not public must not
+        be shown, and this does not check it. Read the items through their ``published()`` querysets.
     """
+    if not items:
+        return []
     ids = {}
+    noted = _noted() if now is None and keeping() else None  # kept, or not worth a query of its own
     for item in items:
-        ids.setdefault(item._meta.concrete_model, set()).add(str(item.pk))
+        opts = item._meta.concrete_model._meta
+        if noted is None or (opts.app_label, opts.model_name, str(item.pk)) in noted:
+            ids.setdefault(item._meta.concrete_model, set()).add(str(item.pk))
     if not ids:
         return []
     about = Q()
     for model, keys in ids.items():
         about |= _of_type(model, sorted(keys))
     return list(_shown(now).filter(about))
+
+
+def _noted():
+    """Every item with a major note shown now, as (app label, model name, object id): kept per content token,
+    so that the many pages with no note about them ask nothing (the token turns over when a note's time
+    comes)."""
+    return kept("noted items", _noted_items)
+
+
+def _noted_items():
+    notes = _shown(None).order_by().values_list("content_type__app_label", "content_type__model", "object_id")
+    return frozenset(notes)
 
 
 def published_notes(*querysets, now=None):

@@ -1,6 +1,7 @@
 from django import template
 
 from forces import widgets
+from forces.addresses import address as kept_address
 from inspections import marks
 from peel.markdown import render_markdown
 
@@ -13,6 +14,13 @@ ERROR_CLASSES = {"govuk-input": "govuk-input--error", "govuk-select": "govuk-sel
 def markdown(text):
     """Authored Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.simple_tag
+def address(name):
+    """``{% url name %}`` for a page that takes no arguments, worked out once per process (forces/addresses.py):
+    the links every page's header and footer carry."""
+    return kept_address(name)
 
 
 @register.simple_tag

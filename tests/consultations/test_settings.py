@@ -31,7 +31,7 @@ def test_without_a_mail_server_a_local_run_prints_mail_and_a_server_sends_none()
 
 
 @pytest.mark.django_db
-def test_the_banner_is_read_once_before_the_page_renders_and_never_for_the_admin(django_assert_num_queries):
+def test_the_banner_is_read_once_before_the_page_renders_and_never_for_the_admin(django_assert_num_queries, uncached):
     make_consultation(title="Open now")
     template = engines["django"].from_string(
         "{% for c in open_consultations %}{{ c.title }}{% endfor %}{% if open_consultations %}!{% endif %}"
@@ -46,3 +46,13 @@ def test_the_banner_is_read_once_before_the_page_renders_and_never_for_the_admin
     admin.resolver_match = resolve("/admin/")
     with django_assert_num_queries(0):
         assert open_consultations(admin) == {}
+
+
+def test_once_kept_the_banner_costs_no_query_until_the_content_changes(db, django_assert_num_queries):
+    make_consultation(title="Open now")
+    open_consultations(RequestFactory().get("/"))
+    with django_assert_num_queries(0):
+        assert [c.title for c in open_consultations(RequestFactory().get("/"))["open_consultations"]] == ["Open now"]
+    make_consultation(title="Also open")
+    titles = [c.title for c in open_consultations(RequestFactory().get("/"))["open_consultations"]]
+    assert sorted(titles) == ["Also open", "Open now"]

@@ -314,7 +314,7 @@ def test_the_feed_holds_the_fifty_newest_of_assessments_and_notes_together(clien
 # Query counts
 
 
-def test_public_notes_is_one_query_however_many_items(kent, publisher, django_assert_num_queries):
+def test_public_notes_is_one_query_however_many_items(kent, publisher, django_assert_num_queries, uncached):
     judgments = list(kent.pillar_judgments.all())
     for judgment in judgments:
         record_change(judgment, kind="major", note="Grade corrected", user=publisher, at=at(5, 5, 2019))
@@ -324,6 +324,26 @@ def test_public_notes_is_one_query_however_many_items(kent, publisher, django_as
         assert len(public_notes([kent])) == 0
     with django_assert_num_queries(1):
         assert len(public_notes([kent, *judgments])) == 2
+
+
+def test_items_with_no_note_cost_no_query_once_the_noted_items_are_kept(kent, publisher, django_assert_num_queries):
+    judgments = list(kent.pillar_judgments.all())
+    record_change(judgments[0], kind="major", note="Grade corrected", user=publisher, at=at(5, 5, 2019))
+    assert public_notes([kent]) == []  # works out, and keeps, which items have a note
+    with django_assert_num_queries(0):
+        assert public_notes([kent, judgments[1]]) == []
+    with django_assert_num_queries(1):
+        assert [n.note for n in public_notes([kent, *judgments])] == ["Grade corrected"]
+    record_change(kent, kind="major", note="Dates corrected", user=publisher, at=at(6, 5, 2019))  # a write
+    assert [n.note for n in public_notes([kent])] == ["Dates corrected"]
+
+
+def test_a_note_due_later_is_shown_once_its_time_comes(kent, publisher):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    record_change(kent, kind="major", note="Grade corrected", user=publisher, at=soon)
+    assert public_notes([kent]) == []
+    with mock.patch("django.utils.timezone.now", return_value=soon + datetime.timedelta(seconds=1)):
+        assert [n.note for n in public_notes([kent])] == ["Grade corrected"]
 
 
 def test_last_updated_is_the_newest_major_change_or_the_pages_own_date(kent, publisher):

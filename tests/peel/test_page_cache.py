@@ -132,7 +132,8 @@ def test_forms_are_never_kept(client):
         assert "public" not in response["Cache-Control"] and "csrftoken" in response.cookies
 
 
-def test_a_page_not_found_is_not_kept(client, kent):
+def test_a_page_not_found_is_not_kept(client, kent, settings):
+    settings.PEEL_KEEP_SITE_FACTS = False  # so that a page rendered afresh always makes a query
     for _ in range(2):
         response, queries = visit(client, "/forces/nowhere/")
         assert response.status_code == 404 and queries > 0
@@ -285,6 +286,7 @@ def test_the_next_change_is_the_earliest_scheduled_moment_of_any_kind(kent, publ
 
 
 def test_an_unreachable_cache_serves_pages_fresh_and_lets_writes_through(client, kent, settings):
+    # Site facts are kept under the same token: with the cache unreachable, they are read afresh too.
     settings.CACHES = {
         **settings.CACHES,
         "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
