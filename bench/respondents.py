@@ -9,19 +9,22 @@ fresh submission key), POST the answers (the check-your-answers page comes back 
 ``answers`` field, beside the CSRF token and the form's action). A payload is single-use: its submission key
 makes a second send of it a duplicate (the first response, not a new one).
 
-Then ``send``: ``clients`` threads, each with its own ``requests.Session`` (so its own connection, kept alive)
-carrying the cookie jar of the session that prepared its share (the CSRF cookie matches the token in its
-payloads), start together on a barrier and each sends its share back to back. Every answer is valid: a choice
+Then ``send``: ``clients`` threads, each with its own connection (kept alive, through ``http.client``), carrying
+the cookies of the session that prepared its share (the CSRF cookie matches the token in its payloads), start
+together on a barrier and each sends its share back to back; every body and header is made before the clock
+starts. Every answer is valid: a choice
 from each list, text for each text question. Anything but a 302 to the confirmation, or a failure to connect,
 is an error.
 """
 
+import http.client
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -157,33 +160,69 @@ def prepare(base, slug, *, submissions, clients, threads=PREPARE_THREADS):
     }
 
 
+def _wire(share):
+    """A share's sends as (host, port, [(path, body, headers)]), made before the clock starts: each body
+    encoded and each header written once, so that the client's own work while timed is small."""
+    cookie = "; ".join(f"{c.name}={c.value}" for c in share.cookies)
+    sends = []
+    for url, data in share.payloads:
+        parts = urlsplit(url)
+        body = urlencode(data, doseq=True).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Length": str(len(body)),
+            "Cookie": cookie,
+        }
+        sends.append((parts.path, body, headers))
+    first = urlsplit(share.payloads[0][0]) if share.payloads else urlsplit("http://127.0.0.1")
+    return first.hostname, first.port, sends
+
+
+def _post(connection, path, body, headers):
+    """(status, Location) of one send on a kept-alive connection. A connection the server had closed is
+    opened again and the send repeated once: safe, since a repeated submission key stores nothing new."""
+    for attempt in (1, 2):
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status, response.getheader("Location", "")
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            connection.close()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def send(shares, meter=None):
-    """Every share sent at once, one thread and one session per share; the timed phase's summary, with the
-    cores used while it lasted when given a ``bench.cpu.Meter``."""
+    """Every share sent at once, one thread and one kept-alive connection per share (``http.client``: far
+    lighter than a ``requests`` session, which matters when the client shares the server's cores); the timed
+    phase's summary, with the cores used while it lasted when given a ``bench.cpu.Meter``."""
     barrier = threading.Barrier(len(shares) + 1)
     times = [[] for _ in shares]  # ms of each send that stored a response, per client
     errors = [[] for _ in shares]  # messages, per client
+    wired = [_wire(share) for share in shares]
 
     def client(index, share):
-        session = requests.Session()
-        session.cookies.update(share.cookies)
+        host, port, sends = wired[index]
+        connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
         try:
             barrier.wait(timeout=60)
         except threading.BrokenBarrierError:
             return
-        for url, data in share.payloads:
+        for path, body, headers in sends:
             start = time.perf_counter()
             try:
-                response = session.post(url, data=data, timeout=TIMEOUT, allow_redirects=False)
-            except requests.RequestException as error:
+                status, location = _post(connection, path, body, headers)
+            except OSError as error:
                 errors[index].append(f"POST send: {type(error).__name__}: {error}"[:200])
                 continue
             took = (time.perf_counter() - start) * 1000
-            if response.status_code == 302 and "/respond/sent/" in response.headers.get("Location", ""):
+            if status == 302 and "/respond/sent/" in location:
                 times[index].append(took)
             else:
-                errors[index].append(f"POST send: {response.status_code} from {url}")
-        session.close()
+                errors[index].append(f"POST send: {status} from {path}")
+        connection.close()
 
     threads = [threading.Thread(target=client, args=pair, daemon=True) for pair in enumerate(shares)]
     for thread in threads:

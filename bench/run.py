@@ -50,9 +50,10 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "1000"))
-# The submissions' server: a write path that waits on PostgreSQL, so threads as well as processes.
-SUBMIT_WORKERS = int(os.environ.get("GUNICORN_WORKERS", "").strip() or "2")
-SUBMIT_THREADS = int(os.environ.get("GUNICORN_THREADS", "").strip() or "4")
+# The submissions' server: as gunicorn.conf.py serves the site by default (two sync workers per CPU, plus one),
+# unless GUNICORN_WORKERS and GUNICORN_THREADS say otherwise.
+SUBMIT_WORKERS = int(os.environ.get("GUNICORN_WORKERS", "").strip() or str((os.cpu_count() or 1) * 2 + 1))
+SUBMIT_THREADS = int(os.environ.get("GUNICORN_THREADS", "").strip() or "1")
 SECTIONS = ("server-time", "throughput", "submissions", "export")
 
 
