@@ -225,7 +225,8 @@ def _submissions(section):
         f"{section.get('cache', '?')}; consultation `{section['consultation']}` ({section['questions']} questions). "
         "A submission is the POST that stores a response (send, answered by a 302 to the confirmation). "
         f"Its payloads were prepared first, untimed; then {section['clients']} clients, each with its own "
-        "session and connection, started together and each sent its share back to back "
+        "connection and the cookies of the session that prepared its share, started together and each sent its "
+        "share back to back "
         f"({section['in_flight']} in flight on average).",
         "",
         *_head(

@@ -9,8 +9,8 @@ fresh submission key), POST the answers (the check-your-answers page comes back 
 ``answers`` field, beside the CSRF token and the form's action). A payload is single-use: its submission key
 makes a second send of it a duplicate (the first response, not a new one).
 
-Then ``send``: ``clients`` threads, each with its own connection (kept alive, through ``http.client``), carrying
-the cookies of the session that prepared its share (the CSRF cookie matches the token in its payloads), start
+Then ``send``: ``clients`` threads, each with its own connection (``http.client``: kept alive where the server
+keeps it, opened again where it closes it, as sync workers do), carrying the cookies of the session that prepared its share (the CSRF cookie matches the token in its payloads), start
 together on a barrier and each sends its share back to back; every body and header is made before the clock
 starts. Every answer is valid: a choice
 from each list, text for each text question. Anything but a 302 to the confirmation, or a failure to connect,
@@ -179,7 +179,7 @@ def _wire(share):
 
 
 def _post(connection, path, body, headers):
-    """(status, Location) of one send on a kept-alive connection. A connection the server had closed is
+    """(status, Location) of one send on a client's connection. A connection the server had closed is
     opened again and the send repeated once: safe, since a repeated submission key stores nothing new."""
     for attempt in (1, 2):
         try:
@@ -195,7 +195,7 @@ def _post(connection, path, body, headers):
 
 
 def send(shares, meter=None):
-    """Every share sent at once, one thread and one kept-alive connection per share (``http.client``: far
+    """Every share sent at once, one thread and one connection per share (``http.client``: far
     lighter than a ``requests`` session, which matters when the client shares the server's cores); the timed
     phase's summary, with the cores used while it lasted when given a ``bench.cpu.Meter``."""
     barrier = threading.Barrier(len(shares) + 1)

@@ -4,7 +4,10 @@ Every table a person can download (a year's table, the compare page, a force's h
 a list of these rows, one per cell the page shows, in the page's order. The Data page documents each column.
 """
 
+import bisect
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from .models import Change, QuestionJudgment
 from .tables import grade_key
@@ -110,3 +113,51 @@ def grade_rows(judgments, absolute, *, level="", grades=()):
             if not wanted or grade_key(answer) in wanted
         )
     return rows
+
+
+class PagedGradeRows(Sequence):
+    """The rows ``grade_rows()`` would make, built only for the slice asked for: what a page of the API needs.
+
+    Each judgment's place among the rows is worked out first from two lists of small tuples (its grade, and
+    its question grades), so that a page's rows come from its own judgments alone, not from every grade there
+    is. Four queries for a page, however many grades are published."""
+
+    def __init__(self, judgments, absolute, *, level="", grades=()):
+        self.judgments, self.absolute, self.level, self.grades = judgments, absolute, level, grades
+        wanted = set(grades)
+
+        def shown(grade, not_graded=False):
+            return not wanted or grade_key(_Grade(grade, not_graded)) in wanted
+
+        questions = defaultdict(int)
+        if level != "pillar":
+            published = QuestionJudgment.objects.filter(pillar_judgment__in=judgments.values("pk")).order_by()
+            for judgment, grade in published.values_list("pillar_judgment", "grade"):
+                questions[judgment] += shown(grade)
+        self.pks, self.ends, total = [], [], 0
+        for pk, grade, not_graded in judgments.values_list("pk", "grade", "not_graded"):
+            total += (level != "question" and shown(grade, not_graded)) + questions[pk]
+            self.pks.append(pk)
+            self.ends.append(total)  # the rows up to and including this judgment's
+
+    def __len__(self):
+        return self.ends[-1] if self.ends else 0
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        start, stop, step = index.indices(len(self))
+        if start >= stop:
+            return []
+        first = bisect.bisect_right(self.ends, start)  # the judgment holding row ``start``
+        last = bisect.bisect_left(self.ends, stop)  # and the one holding row ``stop - 1``
+        pks = self.pks[first : last + 1]
+        skipped = self.ends[first - 1] if first else 0
+        some = self.judgments.filter(pk__in=pks)
+        rows = grade_rows(some, self.absolute, level=self.level, grades=self.grades)
+        return rows[start - skipped : stop - skipped : step]
+
+
+class _Grade(NamedTuple):
+    grade: str
+    not_graded: bool = False

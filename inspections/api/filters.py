@@ -6,7 +6,7 @@ from forces.models import Force, Region
 
 from ..filters import LEVELS
 from ..models import Assessment, Grade, InspectionYear, Pillar, PillarJudgment
-from ..rows import grade_rows
+from ..rows import PagedGradeRows
 from ..tables import NO_GRADE
 
 GRADE_CHOICES = [*Grade.choices, ("not-graded", "Not graded"), (NO_GRADE, "No grade recorded")]
@@ -91,6 +91,7 @@ class JudgmentFilter(django_filters.FilterSet):
         fields = ["year", "force", "region", "pillar", "level", "grade"]
 
     def rows(self, absolute):
-        """The rows of the judgments this filter keeps (call once it is valid)."""
+        """The rows of the judgments this filter keeps (call once it is valid), built a page at a time."""
         choices = self.form.cleaned_data
-        return grade_rows(self.qs, absolute, level=choices.get("level") or "", grades=choices.get("grade") or ())
+        level, grades = choices.get("level") or "", choices.get("grade") or ()
+        return PagedGradeRows(self.qs, absolute, level=level, grades=grades)

@@ -22,9 +22,10 @@ QUERIES = {
     "/api/v1/assessments/": 3,
     "/api/v1/assessments/?year={year}&region={region}&force=world-0": 6,
     "/api/v1/assessments/world-0/{year}/": 3,
-    "/api/v1/judgments/": 2,
-    "/api/v1/judgments/?level=pillar": 1,
-    "/api/v1/judgments/?year={year}&force=world-0&region={region}&pillar=legitimacy&grade=good&page=1": 6,
+    # Where each judgment's rows fall (its grade, its questions' grades), then the page's judgments and theirs.
+    "/api/v1/judgments/": 4,
+    "/api/v1/judgments/?level=pillar": 2,
+    "/api/v1/judgments/?year={year}&force=world-0&region={region}&pillar=legitimacy&grade=good&page=1": 8,
 }
 
 
