@@ -10,11 +10,11 @@ fresh submission key), POST the answers (the check-your-answers page comes back 
 makes a second send of it a duplicate (the first response, not a new one).
 
 Then ``send``: ``clients`` threads, each with its own connection (``http.client``: kept alive where the server
-keeps it, opened again where it closes it, as sync workers do), carrying the cookies of the session that prepared its share (the CSRF cookie matches the token in its payloads), start
-together on a barrier and each sends its share back to back; every body and header is made before the clock
-starts. Every answer is valid: a choice
-from each list, text for each text question. Anything but a 302 to the confirmation, or a failure to connect,
-is an error.
+keeps it, opened again where it closes it, as sync workers do), carrying the cookies of the session that
+prepared its share (the CSRF cookie matches the token in its payloads), start together on a barrier and each
+sends its share back to back; every body and header is made before the clock starts. Every answer is valid: a
+choice from each list, text for each text question. Anything but a 302 to the confirmation, or a failure to
+connect, is an error.
 """
 
 import http.client

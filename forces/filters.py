@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 
 from .models import Force, Region
-from .widgets import GovukSelect
+from .widgets import GovukSelect, GovukTextInput
 
 
 class ForceFilter(django_filters.FilterSet):
@@ -13,7 +13,7 @@ class ForceFilter(django_filters.FilterSet):
         method="search",
         max_length=100,
         error_messages={"max_length": "Force name must be 100 characters or fewer"},
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
+        widget=GovukTextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds"}),
     )
     region = django_filters.ModelChoiceFilter(
         queryset=Region.objects.all(),
@@ -35,6 +35,14 @@ class ForceFilter(django_filters.FilterSet):
         if regions is not None:
             field = self.form.fields["region"]
             field.widget.choices = [("", field.empty_label)] + [(region.slug, str(region)) for region in regions]
+
+    def get_form_class(self):
+        """The form class, made once per filter class rather than on every request: its fields depend only on
+        the class's filters (choices that vary are set on each form's own copy of its fields, as above)."""
+        kind = type(self)
+        if "_form_class" not in kind.__dict__:
+            kind._form_class = super().get_form_class()
+        return kind._form_class
 
     def forces(self, every):
         """The forces this filter keeps, as a list: ``every()`` (every force, in the order wanted, as

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from inspections import reference as inspection_reference
 from inspections.compare import compare_url
 from inspections.history import grade_history, history_rows
-from inspections.models import Assessment, PillarJudgment, Report, headline_year
+from inspections.models import Assessment, PillarJudgment, headline_year
 from inspections.rows import COLUMNS
 from inspections.tables import YearRow, columns_for, year_rows
 from inspections.year_table import year_grades
@@ -77,7 +77,7 @@ def force_detail(request, force):
         "assessments": sorted(assessments, key=lambda a: a.year.first_year),
         "years": years,
         "history": history,
-        "reports": list(Report.objects.published().filter(force=force).select_related("year")),
+        "reports": inspection_reference.force_reports(force.pk),
         "compare_with": [(other, compare_url(force, other)) for other in region if other != force],
         "compare_start": compare_url(start=force),
         **reference.force_context(force.pk),

@@ -37,6 +37,17 @@ class GovukSelect(forms.Select):
         return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped above
 
 
+class GovukTextInput(forms.TextInput):
+    """A text input, written out as Django's widget template writes it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
+        kind, name = escape(widget["type"]), escape(widget["name"])
+        html = f'<input type="{kind}" name="{name}"{shown}{_attrs(widget["attrs"])}>'
+        return mark_safe(html)  # noqa: S308 - every value in it is escaped above
+
+
 def input_tag(option):
     """A checkbox's or radio button's ``<input>``, from iterating a bound field of a CheckboxSelectMultiple or
     RadioSelect, as ``option.tag`` writes it."""

@@ -3,8 +3,9 @@
 The forces come from the query string (``?force=kent&force=essex``), so a comparison is a link to share. For
 each year the page shows a table: a row per graded pillar or area, a column per force in the order chosen, and
 a column saying how every force in England and Wales was graded. The page and its CSV and JSON downloads read
-the same ``compare_forces()``, so they hold the same grades in the same order. Six queries, however many forces
-and years.
+the same ``compare_forces()``, so they hold the same grades in the same order. A year in which none of the
+forces has an assessment gets a mention rather than a table. Six queries with nothing kept, however many
+forces and years; two once the site's facts are kept (``reference``).
 """
 
 import functools
@@ -180,8 +181,9 @@ class YearComparison:
 
 def compare_forces(forces, *, force_count):
     """Every published year's table for ``forces``, newest first, with the distribution of grades among all
-    ``force_count`` forces. Two queries, and four more unless the years, their pillars and questions and the
-    counts of grades are kept (``reference``)."""
+    ``force_count`` forces; and the years, newest first, in which none of them has an assessment (which get no
+    table). Two queries, and four more unless the years, their pillars and questions and the counts of grades
+    are kept (``reference``)."""
     years = reference.years()[::-1]  # oldest first
     pillars_by_year = reference.pillars_by_year()
     by_id = {year.pk: year for year in years}
@@ -205,7 +207,9 @@ def compare_forces(forces, *, force_count):
             assessments[assessment].judgments[pillar.slug] = judgment
     build = functools.partial(_distributions, years, pillars_by_year)  # kept for each number of forces
     distributions = kept("compare distributions", build, force_count)
-    return arrange(years, pillars_by_year, forces, list(assessments.values()), distributions)
+    tables = arrange(years, pillars_by_year, forces, list(assessments.values()), distributions)
+    shown = {table.year.pk for table in tables}
+    return tables, [year for year in years[::-1] if year.pk not in shown]
 
 
 def _distributions(years, pillars_by_year, force_count):
@@ -226,16 +230,22 @@ def arrange(years, pillars_by_year, forces, assessments, distributions):
     """The tables from years (oldest first) with their pillars in order (by year id), assessments carrying
     their published judgments by pillar slug as ``judgments``, and how every force was graded on each pillar
     (by pillar id, from ``_distributions``). A grade is compared only with the same force's grade for the same
-    pillar (by slug) in the year straight before, and never across a change of scale."""
+    pillar (by slug) in the year straight before, and never across a change of scale. A year in which none of
+    the forces has a published assessment gets no table (the page names it instead): a table of nothing but
+    "no grade recorded" says less than the one sentence."""
     by_key = {(a.force_id, a.year_id): a for a in assessments}
     judgments = {key: a.judgments for key, a in by_key.items()}
     tables, previous = [], None
     for year in years:
         comparable = year.is_comparable_with(previous)
+        columns = [(force, by_key.get((force.pk, year.pk))) for force in forces]
+        if not any(assessment for _, assessment in columns):
+            previous = year
+            continue
         table = YearComparison(
             year,
             previous,
-            columns=[(force, by_key.get((force.pk, year.pk))) for force in forces],
+            columns=columns,
             framework_changed=previous is not None and not comparable,
         )
         for pillar in pillars_by_year.get(year.pk, []):
@@ -305,7 +315,7 @@ def compare(request):
     fmt = request.GET.get("format", "")
     if fmt and (refused := refusal(fmt)):
         return refused
-    tables = compare_forces(chosen, force_count=len(forces)) if chosen else []
+    tables, years_without = compare_forces(chosen, force_count=len(forces)) if chosen else ([], [])
     if fmt and chosen:
         rows = download_rows(tables, request.build_absolute_uri)
         return download(rows, COLUMNS, fmt=fmt, filename="peel-compare-" + "-".join(f.slug for f in chosen))
@@ -313,6 +323,7 @@ def compare(request):
         "form": form,
         "chosen": chosen,
         "tables": tables,
+        "years_without": years_without,
         "download_query": urlencode([("force", force.slug) for force in chosen]),
         "force_count": len(forces),
         "grades": list(Grade),

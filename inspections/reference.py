@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch
 
 from peel.caching.kept import keeping, kept
 
-from .models import InspectionYear, Pillar, PillarJudgment, Question
+from .models import InspectionYear, Pillar, PillarJudgment, Question, Report
 
 
 def years():
@@ -53,6 +53,15 @@ def pillars_by_year():
     """Every year's pillars in order, each with its ``question_count`` (not its questions), by year id. One
     query."""
     return kept("pillars by year", _pillars_by_year)
+
+
+def force_reports(force_id):
+    """A force's published reports (those of a published year, or of none), newest first, each with its year."""
+    return kept("force reports", _force_reports, force_id)
+
+
+def _force_reports(force_id):
+    return list(Report.objects.published().filter(force=force_id).select_related("year"))
 
 
 def grade_counts():

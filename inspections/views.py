@@ -12,7 +12,7 @@ from peel.publishing.changes import is_about, last_updated, public_notes
 
 from . import reference
 from .history import changes_for, grade_distribution
-from .models import Assessment, PillarJudgment, Report, headline_year
+from .models import Assessment, PillarJudgment, headline_year
 from .rows import COLUMNS
 from .year_table import YearTable
 
@@ -84,7 +84,7 @@ def assessment_detail(request, force, year):
         "change_notes": notes,
         "last_updated": last_updated(notes),  # the page has no date of its own until a major change
         "missing_pillars": [p for p in pillars if p.graded and p.pk not in judged],
-        "reports": list(Report.objects.filter(published_q(), force=force, year=year)),  # a published year
+        "reports": [report for report in reference.force_reports(force.pk) if report.year_id == year.pk],
         **force_reference.force_context(force.pk),
         "breadcrumbs": breadcrumbs(
             ("Police forces", reverse("forces:force-list")),
@@ -98,15 +98,17 @@ def assessment_detail(request, force, year):
 
 def _published_assessment(force_slug, year_slug):
     """The published assessment of a force in a published year (or a 404), with its force, year and inspector.
-    One query, which need not check the year where the published years are kept."""
-    assessments = Assessment.objects.for_page()
+    One query, which need not join the force and year where they are kept."""
     if not keeping():
-        return get_object_or_404(assessments.published(), force__slug=force_slug, year__slug=year_slug)
+        assessments = Assessment.objects.published().for_page()
+        return get_object_or_404(assessments, force__slug=force_slug, year__slug=year_slug)
+    assessments = Assessment.objects.select_related("inspector")  # its force and year are kept
     year = reference.published_year(year_slug)
-    if year is None:
-        raise Http404("No such published year.")
-    assessment = get_object_or_404(assessments.filter(published_q()), force__slug=force_slug, year=year)
-    assessment.year = year
+    force = next((force for force in force_reference.forces() if force.slug == force_slug), None)
+    if year is None or force is None:
+        raise Http404("No such force or published year.")
+    assessment = get_object_or_404(assessments.filter(published_q()), force=force, year=year)
+    assessment.force, assessment.year = force, year
     return assessment
 
 

@@ -1,5 +1,6 @@
 """Everything a year's table shows, read once from the database for the page, its downloads and the API."""
 
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from forces import reference as force_reference
@@ -51,7 +52,7 @@ class YearTable:
     def __init__(self, data, year, *, regions=None):
         self.year = year
         self.pillars = reference.year_pillars(year.pk)
-        forces = Force.objects.select_related("region")
+        forces = Force.objects.select_related("region").order_by("region__name", "short_name")  # as kept
         self.filter = YearTableFilter(data, forces, year=year, pillars=self.pillars, regions=regions)
         self.level = self.filter.choice("level", "pillar")
         self.sort = self.filter.choice("sort")
@@ -62,16 +63,22 @@ class YearTable:
 
         forces = self.filter.forces(force_reference.forces)
         assessments = year_grades(year, self.pillars, answers=self.level == "question")
-        for force in forces:
-            if force.pk in assessments:
-                assessments[force.pk].force = force
-        all_rows = year_rows(
-            forces, assessments, self.columns, sort=self.sort, worst_first=self.worst_first, by_region=self.by_region
+        assessed = [force for force in forces if force.pk in assessments]
+        for force in assessed:
+            assessments[force.pk].force = force
+        assessed_rows = year_rows(
+            assessed, assessments, self.columns, sort=self.sort, worst_first=self.worst_first, by_region=self.by_region
         )
-        self.force_total = len(all_rows)
-        self.forces_without_grades = [row.force for row in all_rows if not row.recorded]
+        self.force_total = len(forces)
+        # Forces with no grade recorded in the table's columns (most with no assessment that year: no row is made
+        # for them), by region when grouped, then by name.
+        recorded = {row.force.pk for row in assessed_rows if row.recorded}
+        without = [force for force in forces if force.pk not in recorded]
+        if not self.by_region:
+            without.sort(key=lambda force: force.short_name)  # the forces come by region, then by name
+        self.forces_without_grades = without
         # The table's rows: forces with a grade recorded here, narrowed to the chosen grades.
-        rows = [row for row in all_rows if row.recorded]
+        rows = [row for row in assessed_rows if row.recorded]
         if self.grades:
             wanted = set(self.grades)
             rows = [row for row in rows if any(grade_key(judgment) in wanted for _, judgment in row.cells)]
@@ -98,7 +105,13 @@ class YearTable:
     def ungraded_pillars(self):
         return [p for p in self.pillars if not p.graded]
 
-    @property
+    @cached_property
+    def head(self):
+        """The tables' head (templates/inspections/_year_table_head.html), rendered once however many tables
+        the page shows."""
+        return render_to_string("inspections/_year_table_head.html", {"table": self})
+
+    @cached_property
     def sort_column(self):
         return next((column for column in self.columns if column.key == self.sort), None)
 

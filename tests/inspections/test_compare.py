@@ -296,3 +296,19 @@ class TestWithTheRealData:
         assert json_rows[0]["year"] == "2023-25"
         assert json_rows[-1]["year"] == "2014"
         assert [row["force"] for row in json_rows[:6]] == ["kent", "essex", "surrey", "sussex", "merseyside", "cumbria"]
+
+
+def test_a_year_with_no_assessment_of_any_chosen_force_is_named_not_tabled(client, two_forces):
+    make_year(first_year=2014, slug="2014", title="PEEL 2014", label="2014")
+    make_year(first_year=2015, slug="2015", title="PEEL 2015", label="2015")
+    response = compare(client, "essex", "wiltshire")
+    html = response.content.decode()
+    page = text_of(response)
+    assert "This site holds no PEEL 2021/22, PEEL 2015 or PEEL 2014 assessment for Essex and Wiltshire" in page
+    assert "so those years are not on this page." in page
+    assert 'id="year-2016"' in html and 'id="year-2017"' in html
+    assert 'id="year-2021-22"' not in html and 'id="year-2014"' not in html
+    # Essex has a 2016 and a 2017 grade; Wiltshire none: its cells still say so.
+    assert "Wiltshire: No grade recorded" in page
+    csv = parse_csv(compare(client, "essex", "wiltshire", format="csv").content.decode())
+    assert {row["year"] for row in csv} == {"2016", "2017"}
