@@ -1,5 +1,5 @@
-"""Site facts kept per content token (peel/caching/kept.py): the years, pillars, regions, forces, their context,
-the open consultations, the noted items and the counts of grades that nearly every page reads.
+"""Site facts kept per content token (peel/caching/kept.py): the years, pillars, regions, forces, their context
+and reports, the open consultations, the noted items and the counts of grades that nearly every page reads.
 
 Here the page cache is off, so every request renders its page: what changes between two requests is only what
 the process kept. Once kept, a page asks the database for its own rows alone, the same number at any size; and
@@ -57,11 +57,11 @@ SIX = "&".join(f"force=world-{i}" for i in range(6))
 KEPT_QUERIES = {
     "/": 0,
     "/forces/": 1,  # the grades of the year shown
-    "/forces/world-0/": 3,  # its assessments, their judgments, its reports
+    "/forces/world-0/": 2,  # its assessments and their judgments
     "/peel/": 0,
     "/peel/w1801/?group=region&sort=efficiency": 1,  # the year's grades
     "/peel/w1801/?level=question": 2,  # and their questions' grades
-    "/forces/world-0/w1801/": 3,  # the assessment, its judgments and the year before's, its reports
+    "/forces/world-0/w1801/": 2,  # the assessment, its judgments and the year before's
     "/forces/world-0/w1801/efficiency/": 4,  # the judgment, the year before's, its questions and their grades
     f"/compare/?{SIX}": 2,  # the forces' assessments and their judgments
 }
@@ -99,6 +99,19 @@ def test_a_force_renamed_shows_in_every_list_on_the_next_request(client, kent):
     force.save()
     assert "Kent and Medway" in visit(client, "/peel/2031/")[0]
     assert "Kent and Medway" in visit(client, "/compare/")[0]
+
+
+def test_a_report_published_shows_on_the_next_request(client, kent, publisher):
+    from inspections.models import Report
+
+    visit(client, "/forces/kent/2031/")
+    report = Report.objects.create(
+        force=kent.assessment.force, year=kent.assessment.year, title="Crime data integrity", status=Status.DRAFT
+    )
+    assert "Crime data integrity" not in visit(client, "/forces/kent/2031/")[0]
+    Report.objects.filter(pk=report.pk).update(status=Status.PUBLISHED)
+    assert "Crime data integrity" in visit(client, "/forces/kent/2031/")[0]
+    assert "Crime data integrity" in visit(client, "/forces/kent/")[0]
 
 
 def test_a_context_point_added_shows_on_the_next_request(client, kent):
