@@ -5,7 +5,8 @@ on every request.
 The token (``peel.caching.generation``) changes with every write to a table a public page reads and whenever a
 scheduled moment passes, so a kept value is never older than what the same query would return now: the token
 is read before the value is built, and a value built while a write went through is filed under the token that
-write has already replaced. Previews (drafts shown as if published) neither read nor fill it.
+write has already replaced. Previews (drafts shown as if published) neither read nor fill it, and nothing is
+kept while a read replica may still lag behind the latest change (``DATABASE_REPLICA_LAG_SECONDS``).
 
 On with ``PEEL_KEEP_SITE_FACTS``: by default wherever the page cache is on, that is where every process shares
 the token (Redis) or in production. A developer's runserver without Redis stays off for the reason the page
@@ -14,6 +15,7 @@ cache does: ``manage.py load_peel_data`` in another process could not tell it th
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 
@@ -37,20 +39,30 @@ def kept(name, build, *args):
     if not keeping():
         return build(*args)
     try:
-        token = generation.current()
+        state = generation.state()
     except Exception:  # an unreachable cache: nothing can be kept safely, so everything is read afresh
         logger.warning("Site facts not kept: the page cache's token could not be read", exc_info=True)
         return build(*args)
+    token = state["token"]
     key = (name, args)
     with _lock:
         if _kept["token"] == token and key in _kept["values"]:
             return _kept["values"][key]
     value = build(*args)
+    if _replica_may_lag(state):
+        return value  # perhaps read from a replica that has not caught up with the change yet: not kept
     with _lock:
         if _kept["token"] != token:
             _kept["token"], _kept["values"] = token, {}
         _kept["values"][key] = value
     return value
+
+
+def _replica_may_lag(state):
+    """Whether a read replica may not hold the latest change yet (as the page cache judges it)."""
+    if "replica" not in settings.DATABASES:
+        return False
+    return time.time() - state["since"] < settings.DATABASE_REPLICA_LAG_SECONDS
 
 
 def forget(**kwargs):

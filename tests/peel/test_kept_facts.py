@@ -192,3 +192,24 @@ def test_what_is_kept_is_built_once_per_token():
     generation.invalidate()
     assert kept_module.kept("test", build, 1) == [1]
     assert built == [1, 2, 1]
+
+
+def test_nothing_is_kept_while_a_read_replica_may_still_lag(settings):
+    from peel.caching import generation
+
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    with mock.patch.dict(settings.DATABASES, {"replica": settings.DATABASES["default"]}):
+        kept_module.kept("lag", build)
+        kept_module.kept("lag", build)
+        assert len(built) == 2  # just after a change: read afresh every time
+        later = generation.state()["since"] + settings.DATABASE_REPLICA_LAG_SECONDS + 1
+        with mock.patch("peel.caching.kept.time") as clock:
+            clock.time.return_value = later
+            kept_module.kept("lag", build)
+            kept_module.kept("lag", build)
+        assert len(built) == 3  # then kept
