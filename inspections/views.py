@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -64,11 +65,9 @@ def year_detail(request, year):
 
 @require_safe
 def assessment_detail(request, force, year):
-    assessment = _published_assessment(force, year)
-    year = assessment.year
-    force = assessment.force
-    previous_year = reference.previous_year(year)
-    pillars, judgments, earlier = _grades_with_year_before(assessment, previous_year)
+    assessment, previous_year, shown = _page_assessment(force, year)
+    year, force = assessment.year, assessment.force
+    pillars, judgments, earlier = _grades_with_year_before(assessment, previous_year, shown)
     changes_for(judgments, earlier, year=year, previous_year=previous_year)
     judged = {j.pillar_id for j in judgments}
     # The page's changes are its own and its pillars' (all public: read through published()). One query.
@@ -96,33 +95,45 @@ def assessment_detail(request, force, year):
     return render(request, "inspections/assessment_detail.html", context)
 
 
-def _published_assessment(force_slug, year_slug):
-    """The published assessment of a force in a published year (or a 404), with its force, year and inspector.
-    One query, which need not join the force and year where they are kept."""
+def _page_assessment(force_slug, year_slug):
+    """(assessment, previous_year, shown): the force's published assessment in a published year (or a 404), with
+    its force, year and inspector; the published year before (or None); and which assessments' judgments the
+    page shows: its own, and the force's published one in the year before. Two queries with nothing kept; one,
+    for both assessments and with no join, with the forces and years kept."""
     if not keeping():
         assessments = Assessment.objects.published().for_page()
-        return get_object_or_404(assessments, force__slug=force_slug, year__slug=year_slug)
-    assessments = Assessment.objects.select_related("inspector")  # its force and year are kept
+        assessment = get_object_or_404(assessments, force__slug=force_slug, year__slug=year_slug)
+        previous_year = reference.previous_year(assessment.year)
+        years = [assessment.year_id] + ([previous_year.pk] if previous_year else [])
+        return (
+            assessment,
+            previous_year,
+            Q(published_q("assessment__"), assessment__force=assessment.force_id, assessment__year__in=years),
+        )
     year = reference.published_year(year_slug)
     force = next((force for force in force_reference.forces() if force.slug == force_slug), None)
     if year is None or force is None:
         raise Http404("No such force or published year.")
-    assessment = get_object_or_404(assessments.filter(published_q()), force=force, year=year)
+    previous_year = reference.previous_year(year)
+    years = [year.pk] + ([previous_year.pk] if previous_year else [])
+    found = Assessment.objects.filter(published_q(), force=force, year__in=years).select_related("inspector")
+    found = {assessment.year_id: assessment for assessment in found.order_by()}
+    if year.pk not in found:
+        raise Http404("No such published assessment.")
+    assessment = found[year.pk]
     assessment.force, assessment.year = force, year
-    return assessment
+    return assessment, previous_year, Q(assessment__in=[other.pk for other in found.values()])
 
 
-def _grades_with_year_before(assessment, previous_year):
+def _grades_with_year_before(assessment, previous_year, shown):
     """The assessment's year's pillars in order, each with its ``question_count``; the assessment's published
     judgments, each with its pillar, in the year's order of pillars (whatever order they were recorded in); and
-    its force's published judgments in ``previous_year`` (None for none) with theirs, to compare with. Two
-    queries, or one with the pillars kept (``reference.pillar_lists``)."""
+    its force's published judgments in ``previous_year`` (None for none) with theirs, to compare with, read
+    through ``shown`` (from ``_page_assessment``). Two queries, or one with the pillars kept."""
     years = [assessment.year_id] + ([previous_year.pk] if previous_year else [])
     by_year = reference.pillar_lists(*years)
     pillars = {pillar.pk: pillar for year in years for pillar in by_year[year]}
-    # Both years are published: the judgment and its assessment must be too.
-    judgments = PillarJudgment.objects.filter(published_q(), published_q("assessment__"))
-    judgments = judgments.filter(assessment__force=assessment.force_id, assessment__year__in=years)
+    judgments = PillarJudgment.objects.filter(published_q(), shown)  # both years are published
     current, earlier = [], []
     for judgment in judgments.order_by("pk"):
         if judgment.pillar_id in pillars:  # always, unless a judgment was saved against another year's pillar
