@@ -123,6 +123,26 @@ class YearRow:
         self.missing = len(self.cells) - self.recorded
 
     @property
+    def html(self):
+        """The row as a year's table shows it: the force, linked to its assessment (saying how many of its cells
+        hold a grade when some do not), then its cells. Written here for the reason ``cells_html`` is."""
+        missing = ""
+        if self.missing:
+            missing = format_html(
+                '<span class="peel-year-table__missing govuk-body-s"> {} of {} recorded</span>',
+                self.recorded,
+                len(self.cells),
+            )
+        return format_html(
+            '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header peel-year-table__force">'
+            '<a class="govuk-link" href="{}">{}</a>{}</th>{}</tr>',
+            self.url,
+            self.force.short_name,
+            missing,
+            self.cells_html,
+        )
+
+    @property
     def cells_html(self):
         """The row's cells as a year's table shows them: built here, since a template's loop over every cell of
         every force costs more than the rest of the page."""
