@@ -18,6 +18,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import DatabaseError
 
 from peel.publishing.rule import is_previewing
 
@@ -40,6 +41,8 @@ def kept(name, build, *args):
         return build(*args)
     try:
         state = generation.state()
+    except DatabaseError:
+        raise  # the database is down: the outage page answers (peel/outage.py), and logs it once
     except Exception:  # an unreachable cache: nothing can be kept safely, so everything is read afresh
         logger.warning("Site facts not kept: the page cache's token could not be read", exc_info=True)
         return build(*args)
