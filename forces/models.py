@@ -31,6 +31,10 @@ class ForceQuerySet(models.QuerySet):
     def in_region(self, region):
         return self.filter(region=region)
 
+    def by_region(self):
+        """With their regions, by region and then by name: as every list of forces shows them."""
+        return self.select_related("region").order_by("region__name", "short_name")
+
     SEARCHED = ("name", "short_name", "other_names", "region__name")
 
     def search(self, text):

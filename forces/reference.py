@@ -14,7 +14,7 @@ def regions():
 
 def forces():
     """Every force with its region, by region and then by name: as lists of every force show them."""
-    return kept("forces", lambda: list(Force.objects.select_related("region").order_by("region__name", "short_name")))
+    return kept("forces", lambda: list(Force.objects.by_region()))
 
 
 def force_context(force_id):

@@ -25,7 +25,7 @@ def force_list(request):
     so that every row compares like with like."""
     forces = ForceFilter(
         request.GET,
-        queryset=Force.objects.select_related("region").order_by("region__name", "short_name"),
+        queryset=Force.objects.by_region(),
         regions=reference.regions(),
     )
     years = inspection_reference.published_years()
@@ -58,9 +58,9 @@ def force_detail(request, force):
     # The force and the others in its region (to compare with): one query, or none with the forces kept.
     every = reference.forces()
     force = next((other for other in every if other.slug == force), None)
-    region = [other for other in every if force and other.region_id == force.region_id]
     if force is None:
         raise Http404("No such force")
+    region = [other for other in every if other.region_id == force.region_id]
     years = inspection_reference.years()[::-1]  # oldest first
     assessments = _assessments_with_grades(force)
     latest = max(assessments, key=lambda a: a.year.first_year, default=None)

@@ -52,7 +52,7 @@ class YearTable:
     def __init__(self, data, year, *, regions=None):
         self.year = year
         self.pillars = reference.year_pillars(year.pk)
-        forces = Force.objects.select_related("region").order_by("region__name", "short_name")  # as kept
+        forces = Force.objects.by_region()  # in the order the kept forces come
         self.filter = YearTableFilter(data, forces, year=year, pillars=self.pillars, regions=regions)
         self.level = self.filter.choice("level", "pillar")
         self.sort = self.filter.choice("sort")

@@ -59,20 +59,20 @@ def _of_type(model, ids):
 
 def public_notes(items, now=None):
     """The major notes about ``items`` (say an assessment and its pillar judgments) that are public at ``now``,
-        newest first, as a list. One query however many items there are; none for no items, nor (with site facts
+    newest first, as a list. One query however many items there are; none for no items, nor (with site facts
     kept, ``peel.caching.kept``) when none of them has a note.
 
-        The caller must pass only items the public can see now: a note about an item that is not public must not
-        be shown, and this does not check it. Read the items through their ``published()`` querysets.
+    The caller must pass only items the public can see now: a note about an item that is not public must not
+    be shown, and this does not check it. Read the items through their ``published()`` querysets.
     """
     if not items:
         return []
     ids = {}
     noted = _noted() if now is None and keeping() else None  # kept, or not worth a query of its own
     for item in items:
-        opts = item._meta.concrete_model._meta
-        if noted is None or (opts.app_label, opts.model_name, str(item.pk)) in noted:
-            ids.setdefault(item._meta.concrete_model, set()).add(str(item.pk))
+        model = item._meta.concrete_model
+        if noted is None or (model._meta.app_label, model._meta.model_name, str(item.pk)) in noted:
+            ids.setdefault(model, set()).add(str(item.pk))
     if not ids:
         return []
     about = Q()
