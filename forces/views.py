@@ -36,9 +36,6 @@ def force_list(request):
         pillars = inspection_reference.pillar_lists(year.pk)[year.pk]
         columns = columns_for(pillars)
         assessments = year_grades(year, pillars)
-        for force in shown:
-            if force.pk in assessments:
-                assessments[force.pk].force = force
         rows = year_rows(shown, assessments, columns, by_region=True)
     else:
         rows = [YearRow(force, None, []) for force in shown]

@@ -287,6 +287,11 @@ def distribution_for(counts, year, *, force_count):
     return {**found, "segments": segments, "bar": bar, "text": ", ".join(words).capitalize() if words else "No forces"}
 
 
+def in_words(names):
+    """Names as a sentence lists them: "Kent", "Kent and Essex", "Kent, Essex and Surrey"."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+
 def download_rows(tables, absolute):
     """A row per cell, in the page's order: year (newest first), pillar, then force as chosen."""
     rows = []
@@ -322,6 +327,7 @@ def compare(request):
     context = {
         "form": form,
         "chosen": chosen,
+        "names": in_words([force.short_name for force in chosen]),
         "tables": tables,
         "years_without": years_without,
         "download_query": urlencode([("force", force.slug) for force in chosen]),

@@ -63,16 +63,13 @@ class Judgment(JudgmentRules):
 
 @dataclass(eq=False)
 class TableAssessment:
-    """A force's published assessment as a year's table holds it: its year, its force (set by the table, which
-    has the forces) and its published judgments by pillar id."""
+    """A force's published assessment as a year's table holds it: its year and its published judgments by
+    pillar id. Its force is the row's (``YearRow.url``): a year's grades are kept and shared by every request
+    (``year_table.year_grades``), so nothing here is set per page."""
 
     pk: int
     year: object
-    force: object = None
     judgments: dict = field(default_factory=dict)
-
-    def get_absolute_url(self):
-        return address("inspections:assessment-detail", force=self.force.slug, year=self.year.slug)
 
 
 def columns_for(pillars, *, level="pillar", only=""):
@@ -151,7 +148,9 @@ class YearRow:
     @cached_property
     def url(self):
         """The row's link: the force's assessment that year, or the force's page when it has none."""
-        return (self.assessment or self.force).get_absolute_url()
+        if self.assessment is None:
+            return self.force.get_absolute_url()
+        return address("inspections:assessment-detail", force=self.force.slug, year=self.assessment.year.slug)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -5,6 +5,7 @@ from django.utils.functional import cached_property
 
 from forces import reference as force_reference
 from forces.models import Force
+from peel.caching.kept import kept
 
 from . import reference
 from .filters import YearTableFilter
@@ -16,8 +17,14 @@ from .tables import Judgment, TableAssessment, columns_for, grade_key, grade_sum
 def year_grades(year, pillars, *, answers=False):
     """The year's published assessments with a published grade, by force id, each a ``tables.TableAssessment``
     with its published pillar judgments by pillar id (and with ``answers`` each judgment's question judgments
-    by question id), read with ``values()``. ``pillars`` are the year's, with ``question_list`` for answers.
-    One query, two with answers; none of a table's cells costs another."""
+    by question id). ``pillars`` are the year's, with ``question_list`` for answers. Kept per content token
+    (``peel.caching.kept``) like the year's pillars, so shared by every request of the process: never change
+    what it returns. Read with ``values()``: one query, two with answers; none of a table's cells costs
+    another."""
+    return kept("year grades", lambda year_id, answers: _year_grades(year, pillars, answers), year.pk, answers)
+
+
+def _year_grades(year, pillars, answers):
     graded = {pillar.pk: pillar.graded for pillar in pillars}
     assessments, judgments = {}, {}
     rows = (
@@ -64,8 +71,6 @@ class YearTable:
         forces = self.filter.forces(force_reference.forces)
         assessments = year_grades(year, self.pillars, answers=self.level == "question")
         assessed = [force for force in forces if force.pk in assessments]
-        for force in assessed:
-            assessments[force.pk].force = force
         assessed_rows = year_rows(
             assessed, assessments, self.columns, sort=self.sort, worst_first=self.worst_first, by_region=self.by_region
         )
@@ -123,7 +128,7 @@ class YearTable:
         """One row per cell of the table, in the table's order; ``absolute`` makes a path a full address."""
         out = []
         for row in self.rows:
-            page = absolute(row.assessment.get_absolute_url()) if row.assessment else ""
+            page = absolute(row.url) if row.assessment else ""
             for column, judgment in row.cells:
                 out.append(
                     grade_row(

@@ -66,6 +66,12 @@ def test_the_chosen_forces_are_ticked_and_compared_in_the_order_chosen(client, t
     assert "Pillar Essex Kent England and Wales" in page
 
 
+def test_three_or_more_forces_are_named_as_a_sentence_lists_them(client, two_forces):
+    page = text_of(compare(client, "surrey", "kent", "essex"))
+    assert page.startswith("Compare Surrey, Kent and Essex – PEEL assessments")
+    assert "PEEL 2017 grades for Surrey, Kent and Essex, and for England and Wales" in page
+
+
 def test_each_year_has_a_table_newest_first_with_a_row_per_graded_pillar(client, two_forces):
     page = text_of(compare(client, "kent", "essex"))
     captions = re.findall(r"(PEEL \S+) grades for Kent and Essex, and for England and Wales", page)

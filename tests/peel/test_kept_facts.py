@@ -56,11 +56,11 @@ SIX = "&".join(f"force=world-{i}" for i in range(6))
 # Queries once the facts are kept: a page's own rows only (the counts with nothing kept are in each page's tests).
 KEPT_QUERIES = {
     "/": 0,
-    "/forces/": 1,  # the grades of the year shown
+    "/forces/": 0,
     "/forces/world-0/": 2,  # its assessments and their judgments
     "/peel/": 0,
-    "/peel/w1801/?group=region&sort=efficiency": 1,  # the year's grades
-    "/peel/w1801/?level=question": 2,  # and their questions' grades
+    "/peel/w1801/?group=region&sort=efficiency": 0,
+    "/peel/w1801/?level=question": 0,
     "/forces/world-0/w1801/": 2,  # the assessment, its judgments and the year before's
     "/forces/world-0/w1801/efficiency/": 4,  # the judgment, the year before's, its questions and their grades
     f"/compare/?{SIX}": 2,  # the forces' assessments and their judgments
@@ -112,6 +112,25 @@ def test_a_report_published_shows_on_the_next_request(client, kent, publisher):
     Report.objects.filter(pk=report.pk).update(status=Status.PUBLISHED)
     assert "Crime data integrity" in visit(client, "/forces/kent/2031/")[0]
     assert "Crime data integrity" in visit(client, "/forces/kent/")[0]
+
+
+def test_a_grade_changed_or_withdrawn_shows_in_every_table_on_the_next_request(client, kent):
+    from inspections.models import PillarJudgment
+
+    tag = '<strong class="govuk-tag peel-grade peel-grade--{}">'
+    tables = ["/peel/2031/", "/forces/?year=2031"]
+    for page in tables:
+        assert tag.format("good") in visit(client, page)[0], page
+    assert ",good," in visit(client, "/peel/2031/?format=csv")[0]
+    PillarJudgment.objects.filter(pk=kent.pk).update(grade="inadequate")  # no signal: the SQL is noticed
+    for page in tables:
+        shown = visit(client, page)[0]
+        assert tag.format("inadequate") in shown and tag.format("good") not in shown, page
+    assert ",inadequate," in visit(client, "/peel/2031/?format=csv")[0]
+    PillarJudgment.objects.filter(pk=kent.pk).update(status=Status.DRAFT)
+    assert "No grade recorded here for 1 force" in visit(client, "/peel/2031/")[0]
+    assert ",inadequate," not in visit(client, "/peel/2031/?format=csv")[0]
+    assert tag.format("inadequate") not in visit(client, "/forces/?year=2031")[0]
 
 
 def test_a_context_point_added_shows_on_the_next_request(client, kent):
