@@ -5,7 +5,7 @@ each year the page shows a table: a row per graded pillar or area, a column per 
 a column saying how every force in England and Wales was graded. The page and its CSV and JSON downloads read
 the same ``compare_forces()``, so they hold the same grades in the same order. A year in which none of the
 forces has an assessment gets a mention rather than a table. Six queries with nothing kept, however many
-forces and years; two once the site's facts are kept (``reference``).
+forces and years; none once the site's facts are kept (``reference``, ``published_grades``).
 """
 
 import functools
@@ -22,8 +22,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from forces import reference as force_reference
+from forces.addresses import address
 from peel.breadcrumbs import breadcrumbs
-from peel.caching.kept import kept
+from peel.caching.kept import keeping, kept
 from peel.downloads import download, refusal
 from peel.publishing import published_q
 
@@ -179,29 +180,46 @@ class YearComparison:
     framework_changed: bool = False
 
 
+@dataclass(eq=False)
+class ComparedAssessment:
+    """A force's published assessment as a comparison shows it: linked, with its judgments by pillar slug."""
+
+    pk: int
+    force: object
+    year: object
+    judgments: dict = field(default_factory=dict)
+
+    @property
+    def force_id(self):
+        return self.force.pk
+
+    @property
+    def year_id(self):
+        return self.year.pk
+
+    def get_absolute_url(self):
+        return address("inspections:assessment-detail", force=self.force.slug, year=self.year.slug)
+
+
 def compare_forces(forces, *, force_count):
     """Every published year's table for ``forces``, newest first, with the distribution of grades among all
     ``force_count`` forces; and the years, newest first, in which none of them has an assessment (which get no
-    table). Two queries, and four more unless the years, their pillars and questions and the counts of grades
-    are kept (``reference``)."""
+    table). With nothing kept, six queries: the forces' assessments and their judgments (``published_grades``),
+    and the years, their pillars and questions and the counts of grades (``reference``); none once kept."""
     years = reference.years()[::-1]  # oldest first
     pillars_by_year = reference.pillars_by_year()
     by_id = {year.pk: year for year in years}
     by_force = {force.pk: force for force in forces}
-    assessments = {}
-    for assessment in Assessment.objects.published().filter(force__in=forces).only("force", "year").order_by():
-        if assessment.year_id not in by_id:  # its year went public a moment after the years were read
-            continue
-        assessment.force, assessment.year = by_force[assessment.force_id], by_id[assessment.year_id]
-        assessment.judgments = {}
-        assessments[assessment.pk] = assessment
-    # The assessments' published judgments, as the table's cells need them (tables.Judgment, by pillar slug).
     pillars = {pillar.pk: pillar for year in years for pillar in pillars_by_year.get(year.pk, [])}
-    judgments = PillarJudgment.objects.filter(published_q(), assessment__in=list(assessments)).order_by()
-    for pk, assessment, pillar, grade, not_graded, source_url in judgments.values_list(
-        "pk", "assessment", "pillar", "grade", "not_graded", "source_url"
-    ):
-        if pillar in pillars:  # always, unless a judgment was saved against another year's pillar
+    assessment_rows, judgment_rows = published_grades(*by_force)
+    assessments = {
+        pk: ComparedAssessment(pk, by_force[force], by_id[year])
+        for pk, force, year in assessment_rows
+        if year in by_id  # else its year went public a moment after the years were read
+    }
+    # The assessments' published judgments, as the table's cells need them (tables.Judgment, by pillar slug).
+    for pk, assessment, pillar, grade, not_graded, source_url in judgment_rows:
+        if assessment in assessments and pillar in pillars:  # a judgment of another year's pillar is left out
             pillar = pillars[pillar]
             judgment = Judgment(pk, grade, source_url, graded=pillar.graded, not_graded=not_graded, pillar=pillar)
             assessments[assessment].judgments[pillar.slug] = judgment
@@ -210,6 +228,28 @@ def compare_forces(forces, *, force_count):
     tables = arrange(years, pillars_by_year, forces, list(assessments.values()), distributions)
     shown = {table.year.pk for table in tables}
     return tables, [year for year in years[::-1] if year.pk not in shown]
+
+
+def published_grades(*force_ids):
+    """The published assessments of these forces, as (pk, force id, year id), and their published pillar
+    judgments, as (pk, assessment id, pillar id, grade, not graded, source URL): two queries for them all, or
+    what is kept for each force (``peel.caching.kept``), shared by every request of the process."""
+    if not keeping():
+        return _published_grades(*force_ids)
+    assessments, judgments = [], []
+    for force_id in force_ids:
+        its_assessments, its_judgments = kept("compared grades", _published_grades, force_id)
+        assessments += its_assessments
+        judgments += its_judgments
+    return assessments, judgments
+
+
+def _published_grades(*force_ids):
+    assessments = Assessment.objects.published().filter(force__in=force_ids).order_by()
+    assessments = tuple(assessments.values_list("pk", "force", "year"))
+    judgments = PillarJudgment.objects.filter(published_q(), assessment__in=[pk for pk, _, _ in assessments])
+    fields = ("pk", "assessment", "pillar", "grade", "not_graded", "source_url")
+    return assessments, tuple(judgments.order_by().values_list(*fields))
 
 
 def _distributions(years, pillars_by_year, force_count):

@@ -63,7 +63,7 @@ KEPT_QUERIES = {
     "/peel/w1801/?level=question": 0,
     "/forces/world-0/w1801/": 2,  # the assessment, its judgments and the year before's
     "/forces/world-0/w1801/efficiency/": 4,  # the judgment, the year before's, its questions and their grades
-    f"/compare/?{SIX}": 2,  # the forces' assessments and their judgments
+    f"/compare/?{SIX}": 0,
 }
 
 
@@ -115,10 +115,11 @@ def test_a_report_published_shows_on_the_next_request(client, kent, publisher):
 
 
 def test_a_grade_changed_or_withdrawn_shows_in_every_table_on_the_next_request(client, kent):
-    from inspections.models import PillarJudgment
+    from inspections.models import Assessment, PillarJudgment
 
+    make_force(name="Essex Police", short_name="Essex", slug="essex")
     tag = '<strong class="govuk-tag peel-grade peel-grade--{}">'
-    tables = ["/peel/2031/", "/forces/?year=2031"]
+    tables = ["/peel/2031/", "/forces/?year=2031", "/compare/?force=kent&force=essex"]
     for page in tables:
         assert tag.format("good") in visit(client, page)[0], page
     assert ",good," in visit(client, "/peel/2031/?format=csv")[0]
@@ -128,9 +129,12 @@ def test_a_grade_changed_or_withdrawn_shows_in_every_table_on_the_next_request(c
         assert tag.format("inadequate") in shown and tag.format("good") not in shown, page
     assert ",inadequate," in visit(client, "/peel/2031/?format=csv")[0]
     PillarJudgment.objects.filter(pk=kent.pk).update(status=Status.DRAFT)
-    assert "No grade recorded here for 1 force" in visit(client, "/peel/2031/")[0]
+    assert "No grade recorded here for 2 forces" in visit(client, "/peel/2031/")[0]
     assert ",inadequate," not in visit(client, "/peel/2031/?format=csv")[0]
     assert tag.format("inadequate") not in visit(client, "/forces/?year=2031")[0]
+    assert "This site holds no PEEL 2031 assessment" not in visit(client, "/compare/?force=kent&force=essex")[0]
+    Assessment.objects.filter(pk=kent.assessment_id).update(status=Status.DRAFT)
+    assert "This site holds no PEEL 2031 assessment" in visit(client, "/compare/?force=kent&force=essex")[0]
 
 
 def test_a_context_point_added_shows_on_the_next_request(client, kent):
