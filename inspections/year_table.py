@@ -1,7 +1,10 @@
 """Everything a year's table shows, read once from the database for the page, its downloads and the API."""
 
+from dataclasses import dataclass
+
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 
 from forces import reference as force_reference
 from forces.models import Force
@@ -46,6 +49,15 @@ def _year_grades(year, pillars, answers):
         ):
             judgments[judgment].answers[question] = Judgment(pk, grade, source_url, graded=graded.get(question, True))
     return assessments
+
+
+@dataclass(frozen=True)
+class TableGroup:
+    """One of a year page's tables: its heading (a region's name, or empty), its caption and its rows' markup."""
+
+    heading: str
+    caption: str
+    rows_html: str
 
 
 class YearTable:
@@ -115,6 +127,35 @@ class YearTable:
         """The tables' head (templates/inspections/_year_table_head.html), rendered once however many tables
         the page shows."""
         return render_to_string("inspections/_year_table_head.html", {"table": self})
+
+    @cached_property
+    def groups(self):
+        """The page's tables: one per region when grouped by region, headed by its name, else one of every row
+        (none without rows). Each caption and each table's rows are written here, as the rows' cells are: a
+        template's work for each of a dozen tables costs more than the rows themselves."""
+        if self.by_region:
+            by_region = {}
+            for row in self.rows:  # the rows come by region
+                by_region.setdefault(row.force.region.name, []).append(row)
+            named = by_region.items()
+        else:
+            named = [("", self.rows)] if self.rows else []
+        return [
+            TableGroup(
+                heading=name,
+                caption=self._caption(name or "All forces with grades recorded", len(rows)),
+                rows_html=mark_safe("\n    ".join(row.html for row in rows)),  # noqa: S308 - rows escape their text
+            )
+            for name, rows in named
+        ]
+
+    def _caption(self, name, count):
+        words = f"{self.year.title} grades{' by question' if self.level == 'question' else ''}: {name} ({count} "
+        words += "force)" if count == 1 else "forces)"
+        if self.sort_column:
+            order = "worst" if self.worst_first else "best"
+            words += f", {order} {self.sort_column.name.lower()} grade first"
+        return words
 
     @cached_property
     def sort_column(self):
