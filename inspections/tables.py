@@ -6,6 +6,7 @@ published assessments, and this arranges them.
 """
 
 import functools
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
@@ -86,6 +87,35 @@ def columns_for(pillars, *, level="pillar", only=""):
         elif pillar.graded:
             columns.append(Column(pillar))
     return columns
+
+
+def table_head(columns, *, by_question, sort_column=None, worst_first=False):
+    """The head of a year's table: a header per column, the sorted one marked with ``aria-sort``, and at question
+    level a first row naming each pillar over its questions. The same for every table on a page, so written
+    once per page, here for the reason the rows are."""
+    rows = []
+    if by_question:
+        spans = [(pillar, len(list(group))) for pillar, group in itertools.groupby(columns, key=lambda c: c.pillar)]
+        groups = "".join(
+            f'<th scope="colgroup" colspan="{span}" class="govuk-table__header peel-year-table__group">'
+            f"{escape(pillar.name)}</th>"
+            for pillar, span in spans
+        )
+        rows.append(f'<tr class="govuk-table__row"><td class="govuk-table__header"></td>{groups}</tr>')
+    headers = []
+    for column in columns:
+        sort = ""
+        if column == sort_column:
+            sort = f' aria-sort="{"descending" if worst_first else "ascending"}"'
+        name = escape(column.name)
+        if column.question is not None:
+            short = f'<span aria-hidden="true">{escape(column.short_name)}</span>'
+            name = f'{short}<span class="govuk-visually-hidden">{name}</span>'
+        headers.append(f'<th scope="col" class="govuk-table__header"{sort}>{name}</th>')
+    force = '<th scope="col" class="govuk-table__header peel-year-table__force">Force</th>'
+    rows.append(f'<tr class="govuk-table__row">{force}{"".join(headers)}</tr>')
+    head = "\n  ".join(rows)
+    return mark_safe(f'<thead class="govuk-table__head">\n  {head}\n</thead>')  # noqa: S308 - names escaped
 
 
 def has_grade(judgment):

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
@@ -14,7 +13,7 @@ from . import reference
 from .filters import YearTableFilter
 from .models import PillarJudgment, QuestionJudgment
 from .rows import grade_row
-from .tables import Judgment, TableAssessment, columns_for, grade_key, grade_summary, year_rows
+from .tables import Judgment, TableAssessment, columns_for, grade_key, grade_summary, table_head, year_rows
 
 
 def year_grades(year, pillars, *, answers=False):
@@ -124,9 +123,13 @@ class YearTable:
 
     @cached_property
     def head(self):
-        """The tables' head (templates/inspections/_year_table_head.html), rendered once however many tables
-        the page shows."""
-        return render_to_string("inspections/_year_table_head.html", {"table": self})
+        """The tables' head, written once however many tables the page shows (``tables.table_head``)."""
+        return table_head(
+            self.columns,
+            by_question=self.level == "question",
+            sort_column=self.sort_column,
+            worst_first=self.worst_first,
+        )
 
     @cached_property
     def groups(self):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from forces.models import Force
 from inspections.models import Scale
 from peel.downloads import parse_csv, parse_json
 from peel.publishing import Status
@@ -136,9 +137,37 @@ def test_sorting_puts_the_best_or_worst_grade_first_and_missing_grades_last(clie
     assert worst == ["essex", "kent", "durham"]
 
 
+def test_question_level_heads_each_pillar_over_its_questions_and_names_each_question_in_full(client, year):
+    html = client.get("/peel/2017/?level=question").content.decode()
+    head = re.search(r"<thead[^>]*>(.*?)</thead>", html, flags=re.S).group(1)
+    groups = re.findall(r'<th scope="colgroup" colspan="(\d+)"[^>]*>([^<]+)</th>', head)
+    assert groups == [("2", "Effectiveness"), ("2", "Efficiency")]
+    assert '<span aria-hidden="true">Q2</span><span class="govuk-visually-hidden">Efficiency question 2</span>' in head
+
+
+def test_the_sorted_column_says_which_way_it_is_sorted(client, year):
+    def sorted_headers(query):
+        html = client.get(f"/peel/2017/{query}").content.decode()
+        return re.findall(r'<th scope="col" class="govuk-table__header" aria-sort="(\w+)">([^<]+)</th>', html)
+
+    assert sorted_headers("?sort=efficiency") == [("ascending", "Efficiency")]
+    assert sorted_headers("?sort=efficiency&order=worst") == [("descending", "Efficiency")]
+    assert sorted_headers("") == []
+
+
 def test_grouping_by_region_gives_a_table_per_region(client, year):
-    html = client.get("/peel/2017/?group=region").content.decode()
+    html = client.get("/peel/2017/?group=region&sort=effectiveness").content.decode()
     assert html.count('<table class="govuk-table peel-year-table') == 2
+    tables = re.findall(
+        r'<h2 class="govuk-heading-m">([^<]+)</h2>\s*<table[^>]*>\s*<caption[^>]*>([^<]+)</caption>', html
+    )
+    north, south = (Force.objects.get(slug=slug).region.name for slug in ("durham", "kent"))
+    assert sorted(tables) == sorted(
+        [
+            (north, f"PEEL 2017 grades: {north} (1 force), best effectiveness grade first"),
+            (south, f"PEEL 2017 grades: {south} (2 forces), best effectiveness grade first"),
+        ]
+    )
 
 
 def test_the_grade_filter_keeps_forces_with_that_grade(client, year):
