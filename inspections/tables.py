@@ -61,6 +61,12 @@ class Judgment(JudgmentRules):
     def grade_status(self):
         return self._grade_status(graded=self.graded)
 
+    @cached_property
+    def tag(self):
+        """What its cell shows: the grade's tag, or empty for no grade recorded. Worked out once: a year's
+        judgments are kept from one request to the next (``year_table.year_grades``)."""
+        return grade_tag(*self.grade_status) if has_grade(self) else ""
+
 
 @dataclass(eq=False)
 class TableAssessment:
@@ -142,10 +148,7 @@ class YearRow:
     cells: list  # (column, Judgment or None) in the columns' order
 
     def __post_init__(self):
-        self.shown = [
-            (column.name, grade_tag(*judgment.grade_status) if has_grade(judgment) else "")
-            for column, judgment in self.cells
-        ]
+        self.shown = [(column.name, "" if judgment is None else judgment.tag) for column, judgment in self.cells]
         self.recorded = sum(1 for _, tag in self.shown if tag)
         self.missing = len(self.cells) - self.recorded
 
@@ -191,13 +194,14 @@ def table_cell(name, tag):
     )
 
 
-def _cells(assessment, columns):
+def _cells(assessment, columns, ids):
+    """A (column, Judgment or None) per column; ``ids`` are each column's pillar id and question id (or None)."""
     judgments = assessment.judgments if assessment else {}
     cells = []
-    for column in columns:
-        judgment = judgments.get(column.pillar.pk)
-        if column.question is not None:
-            judgment = judgment.answers.get(column.question.pk) if judgment is not None else None
+    for column, (pillar, question) in zip(columns, ids, strict=True):
+        judgment = judgments.get(pillar)
+        if question is not None and judgment is not None:
+            judgment = judgment.answers.get(question)
         cells.append((column, judgment))
     return cells
 
@@ -209,7 +213,10 @@ def year_rows(forces, assessments, columns, *, sort="", worst_first=False, by_re
     Rows are by force name, or by the grade in the column whose key is ``sort`` (best first, or worst first;
     forces with no grade there always last); by region first when grouped. An unknown ``sort`` is ignored.
     """
-    rows = [YearRow(force, assessments.get(force.pk), _cells(assessments.get(force.pk), columns)) for force in forces]
+    ids = [(column.pillar.pk, column.question.pk if column.question is not None else None) for column in columns]
+    rows = [
+        YearRow(force, assessments.get(force.pk), _cells(assessments.get(force.pk), columns, ids)) for force in forces
+    ]
     index = next((i for i, column in enumerate(columns) if column.key == sort), None)
 
     def key(row):
@@ -276,3 +283,17 @@ def grade_summary(rows, columns, grades):
         )
         summary.append({"column": column, "segments": segments, "bar": bar, "total": len(rows)})
     return summary
+
+
+def summary_rows(summary):
+    """The summary chart's rows, from ``grade_summary()``: each column's name beside its bar. Written here for the
+    reason a table's rows are: a template's loop over a bar per question costs more than drawing the bars."""
+    return mark_safe(  # noqa: S308 - the names are escaped; the bars are made by bar_shapes
+        "".join(
+            '<div class="peel-summary__row">'
+            f'<span class="peel-summary__name">{escape(item["column"].name)}</span>'
+            f'<svg class="peel-summary__svg" width="100%" height="28" focusable="false">{item["bar"]}</svg>'
+            "</div>"
+            for item in summary
+        )
+    )

@@ -13,7 +13,16 @@ from . import reference
 from .filters import YearTableFilter
 from .models import PillarJudgment, QuestionJudgment
 from .rows import grade_row
-from .tables import Judgment, TableAssessment, columns_for, grade_key, grade_summary, table_head, year_rows
+from .tables import (
+    Judgment,
+    TableAssessment,
+    columns_for,
+    grade_key,
+    grade_summary,
+    summary_rows,
+    table_head,
+    year_rows,
+)
 
 
 def year_grades(year, pillars, *, answers=False):
@@ -167,6 +176,11 @@ class YearTable:
     @cached_property
     def summary(self):
         return grade_summary(self.rows, self.columns, self.year.allowed_grades)
+
+    @property
+    def summary_rows(self):
+        """The summary chart's rows (``tables.summary_rows``)."""
+        return summary_rows(self.summary)
 
     def download_rows(self, absolute):
         """One row per cell of the table, in the table's order; ``absolute`` makes a path a full address."""

@@ -2,12 +2,19 @@ from django import template
 
 from forces import widgets
 from forces.addresses import address as kept_address
+from forces.charts import key_fact_bars as _key_fact_bars
 from inspections import marks
 from peel.markdown import render_markdown
 
 register = template.Library()
 
 ERROR_CLASSES = {"govuk-input": "govuk-input--error", "govuk-select": "govuk-select--error"}
+
+
+@register.filter
+def key_fact_bars(facts, force_name):
+    """The chart of a force's key facts beside England and Wales's (forces/charts.py)."""
+    return _key_fact_bars(facts, force_name)
 
 
 @register.filter

@@ -14,7 +14,7 @@ from tests.factories import (
     make_report,
     make_year,
 )
-from tests.inspections.test_views import text_of
+from tests.inspections.test_views import text_of, text_of_html
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +209,22 @@ def test_key_facts_are_drawn_as_bars_against_the_national_figure(client):
     html = client.get("/forces/kent/").content.decode()
     assert 'class="peel-bars__bar peel-bars__bar--local" x="0" y="0" width="100.0"' in html
     assert 'class="peel-bars__bar peel-bars__bar--national" x="0" y="0" width="50.0"' in html
+
+
+def test_a_change_is_drawn_from_the_middle_and_a_fact_with_no_national_figure_gets_no_bars(client):
+    force = make_force(short_name="Avon & Somerset", slug="avon-and-somerset")
+    make_key_fact(force=force, measure="population-change", value=-10, national_value=5)
+    make_key_fact(force=force, measure="area", value=4800, national_value=None)
+    html = client.get("/forces/avon-and-somerset/").content.decode()
+    chart = html[html.index('<div class="peel-bars"') : html.index("</figure>")]
+    assert chart.count('<div class="peel-bars__measure">') == 1
+    assert '<p class="peel-bars__name">Population change over 10 years</p>' in chart
+    assert '<span class="peel-bars__who">Avon &amp; Somerset</span>' in chart
+    assert 'class="peel-bars__svg peel-bars__svg--diverging"' in chart
+    assert 'peel-bars__bar--local" x="0.0" y="0" width="50.0"' in chart  # leftwards from the middle
+    assert 'peel-bars__bar--national" x="50" y="0" width="25.0"' in chart
+    assert '<span class="peel-bars__value">-10%</span>' in chart
+    assert "Force area" in text_of_html(html[html.index("</figure>") :])  # in the table, as every fact is
 
 
 def test_a_published_report_of_a_draft_year_is_on_no_public_page(client):
