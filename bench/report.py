@@ -2,6 +2,7 @@
 
 from bench import machine
 from bench.pages import CACHED_TARGET, MAX_QUERIES, PAGES
+from bench.throughput import GZIP
 
 SUBMIT_P95_TARGET_MS = 300  # a submission's 95th percentile, at 50 concurrent clients on PostgreSQL
 
@@ -54,11 +55,13 @@ def targets(results):
             if (target := page.uncached_target) is not None:
                 ratio = pages[page.name]["uncached"]["ratio"]
                 checks.append((f"{page.name}: uncached ≥ {target}× stylesheet", f"{ratio}×", _at_least(ratio, target)))
-        for page in PAGES:
-            ratio = pages[page.name]["cached"]["ratio"]
-            checks.append(
-                (f"{page.name}: cached ≥ {CACHED_TARGET}× stylesheet", f"{ratio}×", _at_least(ratio, CACHED_TARGET))
-            )
+        for mode, asked in (("cached", ""), (GZIP, ", gzip accepted")):
+            for page in PAGES:
+                if mode not in pages[page.name]:
+                    continue  # a results file from before gzip was measured
+                ratio = pages[page.name][mode]["ratio"]
+                check = f"{page.name}: cached{asked} ≥ {CACHED_TARGET}× stylesheet{asked}"
+                checks.append((check, f"{ratio}×", _at_least(ratio, CACHED_TARGET)))
     submissions = results.get("submissions") or {}
     if "errors" in submissions:
         clients, p95 = submissions["clients"], submissions["p95_ms"]
@@ -168,45 +171,36 @@ def _throughput(section):
     if skipped := _skipped(title, section):
         return skipped
     pages = section["pages"]
+    modes = ("uncached", "cached", GZIP) if GZIP in pages["stylesheet"] else ("uncached", "cached")
     out = [
         f"### {title}",
         "",
         f"{section['servers']}; `{section['wrk']} -d{section['seconds']}s` per address, {section['rounds']} "
         "interleaved rounds, median; × is the ratio to the stylesheet's median from the same gunicorn.",
         "",
-        *_head("page", "uncached req/s", "uncached ×", "target", "cached req/s", "cached ×", "target"),
+        *_head("page", *[f"{mode} {what}" for mode in modes for what in ("req/s", "×", "target")]),
     ]
     css = pages["stylesheet"]
     out.append(
         _row(
-            f"stylesheet `{css['path']}`",
-            _num(css["uncached"]["median_rps"]),
-            1,
-            "",
-            _num(css["cached"]["median_rps"]),
-            1,
-            "",
+            f"stylesheet `{css['path']}`", *[cell for mode in modes for cell in (_num(css[mode]["median_rps"]), 1, "")]
         )
     )
     for page in PAGES:
-        u, c = pages[page.name]["uncached"], pages[page.name]["cached"]
-        target = page.uncached_target
-        u_target = "" if target is None else f"≥ {target} {_mark(_at_least(u['ratio'], target))}"
-        c_target = f"≥ {CACHED_TARGET} {_mark(_at_least(c['ratio'], CACHED_TARGET))}"
+        measured = [pages[page.name][mode] for mode in modes]
+        cells = []
+        for mode, m in zip(modes, measured, strict=True):
+            target = page.uncached_target if mode == "uncached" else CACHED_TARGET
+            cells += [
+                _num(m["median_rps"]),
+                _num(m["ratio"], 3),
+                "" if target is None else f"≥ {target} {_mark(_at_least(m['ratio'], target))}",
+            ]
         name = page.name
-        if u["errors"] or c["errors"] or u["status"] != 200 or c["status"] != 200:
-            name += f" (status {u['status']}/{c['status']}, {u['errors'] + c['errors']} errors)"
-        out.append(
-            _row(
-                name,
-                _num(u["median_rps"]),
-                _num(u["ratio"], 3),
-                u_target,
-                _num(c["median_rps"]),
-                _num(c["ratio"], 3),
-                c_target,
-            )
-        )
+        errors = sum(m["errors"] for m in measured)
+        if errors or any(m["status"] != 200 for m in measured):
+            name += f" (status {'/'.join(str(m['status']) for m in measured)}, {errors} errors)"
+        out.append(_row(name, *cells))
     return [*out, ""]
 
 

@@ -5,6 +5,7 @@ Each kind of change is made the way staff make it (the workflow, a release, a sa
 the clock passing a scheduled moment; the next anonymous request must show the change.
 """
 
+import gzip
 import os
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from peel.publishing.models import Release
 from tests.consultations.factories import make_consultation
 from tests.consultations.helpers import good_answers, send
 from tests.consultations.test_journey import make_open_consultation_with_every_kind
-from tests.factories import make_assessment, make_force, make_judgment, make_pillar, make_year
+from tests.factories import make_assessment, make_force, make_judgment, make_pillar, make_world, make_year
 
 pytestmark = pytest.mark.django_db
 HOUR = timedelta(hours=1)
@@ -94,6 +95,35 @@ def test_browsers_and_cdns_revalidate_and_get_a_304(client, kent):
     stale = client.get("/forces/kent/", HTTP_IF_NONE_MATCH='"something-older"')
     assert (by_etag.status_code, by_date.status_code, stale.status_code) == (304, 304, 200)
     assert by_etag.content == b"" and by_etag["ETag"] == page["ETag"]
+
+
+@pytest.mark.parametrize("path", ["/forces/kent/", "/data/peel-grades.json", "/data/peel-grades.csv"])
+def test_a_kept_page_goes_gzipped_to_a_visitor_who_accepts_it_and_as_it_is_to_one_who_does_not(client, kent, path):
+    make_world(forces=6, years=2)  # downloads of some size
+    for _ in range(2):  # as it is first stored, then from the cache
+        plain = client.get(path)
+        packed = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content)
+        assert int(plain["Content-Length"]) == len(plain.content)
+        assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in packed["Vary"]
+        assert packed["ETag"] == f"W/{plain['ETag']}"
+    again = client.get(path, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_small_body_is_never_gzipped(client, kent):
+    for _ in range(2):
+        response = client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200 and len(response.content) < 1024
+        assert "Content-Encoding" not in response and "Accept-Encoding" not in response.get("Vary", "")
+
+
+def test_a_page_not_kept_is_never_gzipped(client, kent, publisher):
+    client.force_login(publisher)
+    response = client.get("/forces/kent/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and "Content-Encoding" not in response
 
 
 def test_a_head_request_is_answered_from_the_kept_page(client, kent):
