@@ -7,15 +7,16 @@
    (``bench.synthetic``).
 3. and 4. SQL queries, median and 95th-percentile server time per page type at 1× and 10×, in-process with
    the page cache off (``bench.server_time``).
-5. Requests per second per page type under gunicorn, cached and uncached, beside the stylesheet
-   (``bench.throughput``; real data).
+5. Requests per second per page type under gunicorn, uncached, cached, and cached for a client accepting
+   gzip, beside the stylesheet asked for the same way (``bench.throughput``; real data).
 6. Consultation submissions by 50 concurrent clients against gunicorn on PostgreSQL (``bench.postgres``,
    ``bench.respondents``), skipped with the reason when PostgreSQL cannot be reached. Its own ``peel_bench``
    database is migrated and loaded, the last run's responses deleted and the consultation reopened; then,
    untimed, BENCH_SUBMISSIONS payloads are prepared (the form fetched, the answers posted and signed back),
    and timed, BENCH_CLIENTS clients start together and send them: the POST that stores a response.
-   The server: one gunicorn with GUNICORN_WORKERS workers (2) of GUNICORN_THREADS threads each (4; gthread),
-   bench.settings, the benchmark's Redis (BENCH_REDIS_URL) as cache when it answers.
+   The server: one gunicorn as gunicorn.conf.py starts it by default (two sync workers per CPU, plus one;
+   GUNICORN_WORKERS and GUNICORN_THREADS change it), bench.settings, the benchmark's Redis (BENCH_REDIS_URL)
+   as cache when it answers.
 7. The staff export of 100,000 responses (``bench.consultation_export``).
 
 Prints Markdown tables, with the machine and each target passed or missed, and writes bench/results.json.
@@ -28,7 +29,7 @@ export, which build their own), and the results go to BENCH_WORKDIR/results-NAME
 run's bench/results.json alone.
 
 Settings: BENCH_SECONDS (5, each wrk run), BENCH_ROUNDS (3), BENCH_CLIENTS (50), BENCH_SUBMISSIONS (1,000),
-GUNICORN_WORKERS (2) and GUNICORN_THREADS (4) for the submissions' server, BENCH_REPEAT (30 requests per page
+GUNICORN_WORKERS and GUNICORN_THREADS for the submissions' server, BENCH_REPEAT (30 requests per page
 in-process), BENCH_RESPONSES (100,000), BENCH_POSTGRES_URL, BENCH_REDIS_URL, BENCH_WORKDIR, BENCH_ONLY.
 """
 

@@ -1,6 +1,7 @@
 """Everything a year's table shows, read once from the database for the page, its downloads and the API."""
 
 from dataclasses import dataclass
+from html import escape
 
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -139,6 +140,16 @@ class YearTable:
             sort_column=self.sort_column,
             worst_first=self.worst_first,
         )
+
+    @property
+    def forces_without_grades_html(self):
+        """The forces with no grade here, each linked to its page, as the items of a list: written here for the
+        reason the rows are, since at ten times the forces the list runs to hundreds."""
+        links = (
+            f'<a class="govuk-link" href="{escape(force.get_absolute_url())}">{escape(force.short_name)}</a>'
+            for force in self.forces_without_grades
+        )
+        return mark_safe("".join(f"<li>{link}</li>" for link in links))  # noqa: S308 - addresses and names escaped
 
     @cached_property
     def groups(self):

@@ -100,12 +100,15 @@ def test_every_operation_answers_as_the_schema_says(api, route):
     @given(case=cases)
     def answers_as_described(case):
         case.call_and_validate(
+            # Called in this process, a gzipped answer reaches schemathesis undecoded, so it asks for none, as a
+            # client that does not decode gzip would (the page cache gzips only for those who accept it).
+            headers={"Accept-Encoding": "identity"},
             checks=[
                 checks.not_a_server_error,
                 openapi_checks.status_code_conformance,
                 openapi_checks.content_type_conformance,
                 openapi_checks.response_schema_conformance,
-            ]
+            ],
         )
 
     answers_as_described()
