@@ -22,7 +22,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from forces import reference as force_reference
-from forces.addresses import address
 from peel.breadcrumbs import breadcrumbs
 from peel.caching.kept import keeping, kept
 from peel.downloads import download, refusal
@@ -31,7 +30,7 @@ from peel.publishing import published_q
 from . import reference
 from .history import change_between, grade_distribution
 from .marks import grade_with_change
-from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, PillarJudgment
+from .models import NOT_COMPARABLE_WARNING, Assessment, Change, Grade, PillarJudgment, assessment_url
 from .rows import COLUMNS, grade_row
 from .tables import Judgment, bar_segments, bar_shapes
 
@@ -198,7 +197,7 @@ class ComparedAssessment:
         return self.year.pk
 
     def get_absolute_url(self):
-        return address("inspections:assessment-detail", force=self.force.slug, year=self.year.slug)
+        return assessment_url(self.force, self.year)
 
 
 def compare_forces(forces, *, force_count):

@@ -326,6 +326,12 @@ class NarrativeOrigin(models.TextChoices):
     SITE_SUMMARY = "site-summary", "A summary written for this site from the published assessment"
 
 
+def assessment_url(force, year):
+    """The address of a force's assessment page for a year: the one place it is made, for the model and for the
+    lighter rows that the year tables and the comparison keep instead of models."""
+    return address("inspections:assessment-detail", force=force.slug, year=year.slug)
+
+
 class Assessment(Publishable):
     """One force's PEEL assessment for one year."""
 
@@ -370,7 +376,7 @@ class Assessment(Publishable):
         return f"{self.force.short_name} {self.year.label}"
 
     def get_absolute_url(self):
-        return address("inspections:assessment-detail", force=self.force.slug, year=self.year.slug)
+        return assessment_url(self.force, self.year)
 
     NARRATIVE = [
         ("observations", "HMI’s observations"),

@@ -15,10 +15,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from forces.addresses import address
-
 from .marks import grade_tag
-from .models import Grade, JudgmentRules
+from .models import Grade, JudgmentRules, assessment_url
 
 NO_GRADE = "none"  # the grade filter's value for "no grade recorded"
 
@@ -179,7 +177,7 @@ class YearRow:
         """The row's link: the force's assessment that year, or the force's page when it has none."""
         if self.assessment is None:
             return self.force.get_absolute_url()
-        return address("inspections:assessment-detail", force=self.force.slug, year=self.assessment.year.slug)
+        return assessment_url(self.force, self.assessment.year)
 
 
 @functools.lru_cache(maxsize=1024)
