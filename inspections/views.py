@@ -1,3 +1,5 @@
+import copy
+
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -6,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from forces import reference as force_reference
 from peel.breadcrumbs import breadcrumbs
-from peel.caching.kept import keeping
+from peel.caching.kept import keeping, kept
 from peel.downloads import download, refusal
 from peel.publishing import published_q
 from peel.publishing.changes import is_about, last_updated, public_notes
@@ -65,9 +67,10 @@ def year_detail(request, year):
 
 @require_safe
 def assessment_detail(request, force, year):
-    assessment, previous_year, shown = _page_assessment(force, year)
+    assessment, previous_year, pillars, judgments, earlier = _page_assessment(force, year)
     year, force = assessment.year, assessment.force
-    pillars, judgments, earlier = _grades_with_year_before(assessment, previous_year, shown)
+    # Kept judgments are shared by every request of the process: this page marks copies of its own.
+    judgments = [copy.copy(judgment) for judgment in judgments]
     changes_for(judgments, earlier, year=year, previous_year=previous_year)
     judged = {j.pillar_id for j in judgments}
     # The page's changes are its own and its pillars' (all public: read through published()). One query.
@@ -96,33 +99,46 @@ def assessment_detail(request, force, year):
 
 
 def _page_assessment(force_slug, year_slug):
-    """(assessment, previous_year, shown): the force's published assessment in a published year (or a 404), with
-    its force, year and inspector; the published year before (or None); and which assessments' judgments the
-    page shows: its own, and the force's published one in the year before. Two queries with nothing kept; one,
-    for both assessments and with no join, with the forces and years kept."""
+    """(assessment, previous_year, pillars, judgments, earlier) for a force's published assessment in a published
+    year, or a 404: the assessment with its force, year and inspector; the published year before (or None); the
+    year's pillars in order; the assessment's published judgments; and the force's published ones in the year
+    before, to compare with (``_grades_with_year_before``). Two queries with nothing kept; none once this
+    force's assessment for this year is kept (``peel.caching.kept``): the forces and years are kept already."""
     if not keeping():
         assessments = Assessment.objects.published().for_page()
         assessment = get_object_or_404(assessments, force__slug=force_slug, year__slug=year_slug)
         previous_year = reference.previous_year(assessment.year)
         years = [assessment.year_id] + ([previous_year.pk] if previous_year else [])
-        return (
-            assessment,
-            previous_year,
-            Q(published_q("assessment__"), assessment__force=assessment.force_id, assessment__year__in=years),
-        )
+        shown = Q(published_q("assessment__"), assessment__force=assessment.force_id, assessment__year__in=years)
+        return assessment, previous_year, *_grades_with_year_before(assessment, previous_year, shown)
     year = reference.published_year(year_slug)
     force = next((force for force in force_reference.forces() if force.slug == force_slug), None)
     if year is None or force is None:
         raise Http404("No such force or published year.")
+    found = kept("assessment page", _kept_assessment, force.pk, year.pk)
+    if found is None:
+        raise Http404("No such published assessment.")
+    return found
+
+
+def _kept_assessment(force_id, year_id):
+    """What ``_page_assessment`` returns, from the kept forces and years and two queries (the assessment with
+    the force's one in the year before, without a join; their judgments); None when there is no such published
+    assessment. Kept by the force's and year's ids, found first, so a made-up address keeps nothing."""
+    year = next((year for year in reference.years() if year.pk == year_id), None)
+    force = next((force for force in force_reference.forces() if force.pk == force_id), None)
+    if year is None or force is None:  # withdrawn since the request found them
+        return None
     previous_year = reference.previous_year(year)
     years = [year.pk] + ([previous_year.pk] if previous_year else [])
     found = Assessment.objects.filter(published_q(), force=force, year__in=years).select_related("inspector")
     found = {assessment.year_id: assessment for assessment in found.order_by()}
     if year.pk not in found:
-        raise Http404("No such published assessment.")
+        return None
     assessment = found[year.pk]
     assessment.force, assessment.year = force, year
-    return assessment, previous_year, Q(assessment__in=[other.pk for other in found.values()])
+    shown = Q(assessment__in=[other.pk for other in found.values()])
+    return assessment, previous_year, *_grades_with_year_before(assessment, previous_year, shown)
 
 
 def _grades_with_year_before(assessment, previous_year, shown):
