@@ -34,17 +34,17 @@ class GovukSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        html = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group, options, _ in widget["optgroups"]:
             if group:
-                html.append(f'\n  <optgroup label="{escape(group)}">')
+                parts.append(f'\n  <optgroup label="{escape(group)}">')
             for option in options:
                 value, label = escape(option["value"]), escape(option["label"])
-                html.append(f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>')
+                parts.append(f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>')
             if group:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")
-        return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped above
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped above
 
 
 class GovukTextInput(forms.TextInput):
@@ -54,8 +54,8 @@ class GovukTextInput(forms.TextInput):
         widget = self.get_context(name, value, attrs)["widget"]
         shown = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
         kind, name = escape(widget["type"]), escape(widget["name"])
-        html = f'<input type="{kind}" name="{name}"{shown}{_attrs(widget["attrs"])}>'
-        return mark_safe(html)  # noqa: S308 - every value in it is escaped above
+        tag = f'<input type="{kind}" name="{name}"{shown}{_attrs(widget["attrs"])}>'
+        return mark_safe(tag)  # noqa: S308 - every value in it is escaped above
 
 
 def input_tag(option):
@@ -63,8 +63,8 @@ def input_tag(option):
     RadioSelect, as ``option.tag`` writes it."""
     data = option.data
     value = "" if data["value"] is None else f' value="{escape(data["value"])}"'
-    html = f'<input type="{escape(data["type"])}" name="{escape(data["name"])}"{value}{_attrs(data["attrs"])}>'
-    return mark_safe(html)  # noqa: S308 - every value in it is escaped above
+    tag = f'<input type="{escape(data["type"])}" name="{escape(data["name"])}"{value}{_attrs(data["attrs"])}>'
+    return mark_safe(tag)  # noqa: S308 - every value in it is escaped above
 
 
 ERROR_CLASSES = {"govuk-input": "govuk-input--error", "govuk-select": "govuk-select--error"}
@@ -77,20 +77,20 @@ def form_group(field):
     name, errors = escape(field.auto_id), field.errors
     attrs = dict(field.field.widget.attrs)
     described_by = [f"{field.auto_id}-hint"] if field.help_text else []
-    html = [f'<div class="govuk-form-group{" govuk-form-group--error" if errors else ""}">']
-    html.append(f'\n  <label class="govuk-label" for="{name}">{escape(field.label)}</label>')
+    parts = [f'<div class="govuk-form-group{" govuk-form-group--error" if errors else ""}">']
+    parts.append(f'\n  <label class="govuk-label" for="{name}">{escape(field.label)}</label>')
     if field.help_text:
-        html.append(f'\n  <div id="{name}-hint" class="govuk-hint">{escape(field.help_text)}</div>')
+        parts.append(f'\n  <div id="{name}-hint" class="govuk-hint">{escape(field.help_text)}</div>')
     if errors:
         classes = attrs.get("class", "").split()
         attrs["class"] = " ".join(classes + [ERROR_CLASSES[c] for c in classes if c in ERROR_CLASSES])
         described_by.append(f"{field.auto_id}-error")
         message = " ".join(escape(error) for error in errors)
-        html.append(
+        parts.append(
             f'\n  <p id="{name}-error" class="govuk-error-message">'
             f'<span class="govuk-visually-hidden">Error:</span> {message}</p>'
         )
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
-    html.append(f"\n  {field.as_widget(attrs=attrs)}\n</div>")
-    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped above, the widget by itself
+    parts.append(f"\n  {field.as_widget(attrs=attrs)}\n</div>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped above, the widget by itself
