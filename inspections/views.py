@@ -73,7 +73,8 @@ def assessment_detail(request, force, year):
     judgments = [copy.copy(judgment) for judgment in judgments]
     changes_for(judgments, earlier, year=year, previous_year=previous_year)
     judged = {j.pillar_id for j in judgments}
-    # The page's changes are its own and its pillars' (all public: read through published()). One query.
+    # The page's changes are its own and its pillars' (all public: read through published()). One query at
+    # most; none with the facts kept when none of them has a note.
     notes = public_notes([assessment, *judgments])
     for judgment in judgments:
         judgment.last_updated_shown = last_updated([n for n in notes if is_about(n, judgment)], judgment.last_updated)
@@ -124,7 +125,9 @@ def _page_assessment(force_slug, year_slug):
 def _kept_assessment(force_id, year_id):
     """What ``_page_assessment`` returns, from the kept forces and years and two queries (the assessment with
     the force's one in the year before, without a join; their judgments); None when there is no such published
-    assessment. Kept by the force's and year's ids, found first, so a made-up address keeps nothing."""
+    assessment. Kept by the force's and year's ids, found first, so a made-up address keeps nothing. The force
+    and year are found again here rather than passed in: those the request found were read before the token
+    this is kept under, and a write in between would file them, stale, under the new one."""
     year = next((year for year in reference.years() if year.pk == year_id), None)
     force = next((force for force in force_reference.forces() if force.pk == force_id), None)
     if year is None or force is None:  # withdrawn since the request found them
